@@ -1,0 +1,30 @@
+package ch03_races;
+
+import kit.Jcstress;
+import kit.grading.Exercise;
+import kit.grading.Points;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Exercise("AtomicCounter")
+class AtomicCounterTest {
+
+    @Test
+    @Points(1)
+    @DisplayName("counts every increment made by 8 threads at once")
+    void countsEveryIncrementFromEightThreads() throws InterruptedException {
+        CounterChecks.assertExactUnderContention(new AtomicCounter(),
+                "is the increment one atomic step (incrementAndGet), not a get() followed by a set()?");
+    }
+
+    @Test
+    @Points(2)
+    @Timeout(150)
+    @DisplayName("two threads incrementing at once never lose an update (jcstress)")
+    void neverLosesAnUpdate() {
+        Jcstress.run(CounterStress.AtomicLostUpdate.class).assertNothingForbidden(
+                "An update was lost: the increment is a read and a separate write. volatile makes writes"
+                        + " visible but does not make value++ atomic; use AtomicLong.incrementAndGet().");
+    }
+}

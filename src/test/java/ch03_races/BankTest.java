@@ -1,0 +1,157 @@
+package ch03_races;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.LongStream;
+import kit.ThreadReport;
+import kit.Threads;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import kit.grading.Exercise;
+import kit.grading.Points;
+
+@Exercise("Bank")
+class BankTest {
+
+    private static final int THREADS = 8;
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
+    private final Bank bank = new Bank();
+
+    /** Accounts 1..n holding {@code balance} each, their locks named for deadlock reports. */
+    private static List<Account> accounts(int n, long balance) {
+        List<Account> accounts = LongStream.rangeClosed(1, n).mapToObj(id -> new Account(id, balance)).toList();
+        accounts.forEach(account -> ThreadReport.nameLock(account.lock(), account + "'s lock()"));
+        return accounts;
+    }
+
+    @Test
+    @Points(1)
+    @DisplayName("a transfer moves the amount from one account to the other")
+    void transferMovesTheAmount() {
+        List<Account> accounts = accounts(2, 100);
+        bank.transfer(accounts.get(0), accounts.get(1), 30);
+        assertThat(accounts.get(0).balance()).as("balance of the account paid from").isEqualTo(70);
+        assertThat(accounts.get(1).balance()).as("balance of the account paid to").isEqualTo(130);
+    }
+
+    @Test
+    @Points(1)
+    @DisplayName("an overdraft is refused and leaves both balances as they were")
+    void overdraftIsRefused() {
+        List<Account> accounts = accounts(2, 100);
+        assertThatThrownBy(() -> bank.transfer(accounts.get(0), accounts.get(1), 101))
+                .isInstanceOf(InsufficientFundsException.class);
+        assertThat(accounts).as("balances after a refused transfer: check before you move any money")
+                .extracting(Account::balance).containsExactly(100L, 100L);
+    }
+
+    @Test
+    @Points(1)
+    @DisplayName("a non-positive amount, the same account twice and null accounts are refused, naming the argument")
+    void badArgumentsAreRefused() {
+        List<Account> accounts = accounts(2, 100);
+        Account a = accounts.get(0);
+        Account b = accounts.get(1);
+        assertThatThrownBy(() -> bank.transfer(a, b, -5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("amount");
+        assertThatThrownBy(() -> bank.transfer(a, b, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("amount");
+        assertThatThrownBy(() -> bank.transfer(a, a, 5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> bank.transfer(null, b, 5)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("from");
+        assertThatThrownBy(() -> bank.transfer(a, null, 5)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("to");
+        assertThat(accounts).extracting(Account::balance).containsExactly(100L, 100L);
+    }
+
+    @Test
+    @Points(2)
+    @DisplayName("transfers in opposite directions at the same time never deadlock")
+    void oppositeTransfersNeverDeadlock() throws InterruptedException {
+        List<Account> accounts = accounts(2, 1_000_000);
+        Account a = accounts.get(0);
+        Account b = accounts.get(1);
+        // Half the threads pay a -> b, half b -> a: locking "from" then "to" deadlocks at once.
+        Threads.race(THREADS, BOUND, index -> {
+            for (int i = 0; i < 50_000; i++) {
+                if (index % 2 == 0) {
+                    bank.transfer(a, b, 1);
+                } else {
+                    bank.transfer(b, a, 1);
+                }
+            }
+        });
+        assertThat(a.balance() + b.balance()).as("money in the two accounts").isEqualTo(2_000_000);
+    }
+
+    @Test
+    @Points(2)
+    @DisplayName("8 threads of random transfers conserve the money and never overdraw an account")
+    void randomTransfersConserveMoney() throws InterruptedException {
+        List<Account> accounts = accounts(4, 100);
+        LongAdder refused = new LongAdder();
+        Threads.race(THREADS, BOUND, index -> {
+            SplittableRandom random = new SplittableRandom(index);
+            for (int i = 0; i < 50_000; i++) {
+                Account from = accounts.get(random.nextInt(4));
+                Account to = accounts.get((accounts.indexOf(from) + 1 + random.nextInt(3)) % 4);
+                try {
+                    bank.transfer(from, to, 1 + random.nextInt(60));
+                } catch (InsufficientFundsException expected) {
+                    refused.increment();
+                }
+            }
+        });
+        assertThat(accounts.stream().mapToLong(Account::balance).sum())
+                .as("money in the bank after %,d transfers (started with 400): money was created or destroyed."
+                        + " Does a transfer hold the locks of both accounts while it moves the money?",
+                        THREADS * 50_000L)
+                .isEqualTo(400);
+        assertThat(accounts).as("lowest balance each account ever had: money was spent twice. Is the balance"
+                + " checked while holding the locks, in the same step as the withdrawal?")
+                .allSatisfy(account -> assertThat(account.lowestBalance()).as(account.toString()).isNotNegative());
+        assertThat(refused.sum()).as("transfers refused for lack of funds").isPositive();
+    }
+
+    @Test
+    @Points(2)
+    @DisplayName("totalBalance sees one consistent moment while transfers run")
+    void totalBalanceIsConsistent() throws InterruptedException {
+        List<Account> accounts = accounts(4, 100);
+        int movers = 4;
+        AtomicInteger moversDone = new AtomicInteger();
+        LongAdder snapshots = new LongAdder();
+        Threads.race(THREADS, BOUND, index -> {
+            if (index < movers) {
+                SplittableRandom random = new SplittableRandom(index);
+                for (int i = 0; i < 50_000; i++) {
+                    try {
+                        bank.transfer(accounts.get(i % 4), accounts.get((i + 1 + random.nextInt(3)) % 4),
+                                1 + random.nextInt(60));
+                    } catch (InsufficientFundsException expected) {
+                        // fine: not every random transfer can be paid
+                    }
+                }
+                moversDone.incrementAndGet();
+            } else {
+                while (moversDone.get() < movers) {
+                    long total = bank.totalBalance(accounts);
+                    snapshots.increment();
+                    if (total != 400) {
+                        throw new AssertionError("totalBalance returned " + total + " while money moved (always 400):"
+                                + " it added balances that were read at different moments. Hold every account's"
+                                + " lock while adding up.");
+                    }
+                }
+            }
+        });
+        assertThat(snapshots.sum()).as("totalBalance calls made while transfers ran").isPositive();
+    }
+}

@@ -1,0 +1,132 @@
+package ch03_races;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Mode;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.Signal;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.J_Result;
+
+/**
+ * The chapter's stress tests, run by jcstress millions of times each from the graded tests
+ * ({@code kit.Jcstress}). Each asks one question of one counter; the tables below are what a
+ * run on the kit's 2-CPU machine printed (JDK 25, 200 ms).
+ */
+public final class CounterStress {
+
+    private CounterStress() {
+    }
+
+    /*
+     * Is value++ atomic? Two actors increment an UnsafeCounter once each; the arbiter reads it
+     * after both are done.
+     *
+     *   RESULT     SAMPLES     FREQ       EXPECT  DESCRIPTION
+     *        1     TABLE_PENDING
+     */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments were counted.")
+    @Outcome(id = "1", expect = ACCEPTABLE_INTERESTING,
+            desc = "Both actors read the same value and wrote back that value plus one: an update was lost.")
+    @State
+    public static class UnsafeLostUpdate {
+        final UnsafeCounter counter = new UnsafeCounter();
+
+        @Actor
+        public void actor1() {
+            counter.increment();
+        }
+
+        @Actor
+        public void actor2() {
+            counter.increment();
+        }
+
+        @Arbiter
+        public void arbiter(J_Result r) {
+            r.r1 = counter.get();
+        }
+    }
+
+    /* The same question asked of LockedCounter: with the lock, "1" must never happen. */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments were counted.")
+    @Outcome(id = "1", expect = FORBIDDEN,
+            desc = "Both actors read the same value and wrote back that value plus one: an update was lost.")
+    @State
+    public static class LockedLostUpdate {
+        final LockedCounter counter = new LockedCounter();
+
+        @Actor
+        public void actor1() {
+            counter.increment();
+        }
+
+        @Actor
+        public void actor2() {
+            counter.increment();
+        }
+
+        @Arbiter
+        public void arbiter(J_Result r) {
+            r.r1 = counter.get();
+        }
+    }
+
+    /*
+     * Does a reader see another thread's increment? The actor spins until get() is no longer 0;
+     * the signal increments once. If get() reads a plain field outside the lock, the JIT may read
+     * it once and spin on the register for ever: jcstress then reports STALE.
+     */
+    @JCStressTest(Mode.Termination)
+    @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The reader saw the increment and stopped.")
+    @Outcome(id = "STALE", expect = FORBIDDEN,
+            desc = "The reader never saw the increment: get() read a value nothing forced it to read again.")
+    @State
+    public static class LockedVisibility {
+        final LockedCounter counter = new LockedCounter();
+
+        @Actor
+        public void reader() {
+            while (counter.get() == 0) {
+                // spin until the increment becomes visible
+            }
+        }
+
+        @Signal
+        public void writer() {
+            counter.increment();
+        }
+    }
+
+    /* The lost-update question asked of AtomicCounter. */
+    @JCStressTest
+    @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments were counted.")
+    @Outcome(id = "1", expect = FORBIDDEN,
+            desc = "Both actors read the same value and wrote back that value plus one: an update was lost.")
+    @State
+    public static class AtomicLostUpdate {
+        final AtomicCounter counter = new AtomicCounter();
+
+        @Actor
+        public void actor1() {
+            counter.increment();
+        }
+
+        @Actor
+        public void actor2() {
+            counter.increment();
+        }
+
+        @Arbiter
+        public void arbiter(J_Result r) {
+            r.r1 = counter.get();
+        }
+    }
+}

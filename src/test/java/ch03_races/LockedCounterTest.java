@@ -1,0 +1,50 @@
+package ch03_races;
+
+import kit.Jcstress;
+import kit.grading.Demonstration;
+import kit.grading.Exercise;
+import kit.grading.Points;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Exercise("LockedCounter")
+class LockedCounterTest {
+
+    @Test
+    @Points(1)
+    @DisplayName("counts every increment made by 8 threads at once")
+    void countsEveryIncrementFromEightThreads() throws InterruptedException {
+        CounterChecks.assertExactUnderContention(new LockedCounter(),
+                "is value++ done while holding the lock, and is it the same lock for every call?");
+    }
+
+    @Test
+    @Points(2)
+    @Timeout(150)
+    @DisplayName("two threads incrementing at once never lose an update (jcstress)")
+    void neverLosesAnUpdate() {
+        Jcstress.run(CounterStress.LockedLostUpdate.class).assertNothingForbidden(
+                "An update was lost: increment() is not one indivisible step. Hold one lock, the same"
+                        + " object for every call, around value++.");
+    }
+
+    @Test
+    @Points(1)
+    @Timeout(150)
+    @DisplayName("a thread spinning on get() sees another thread's increment (jcstress)")
+    void readerSeesTheIncrement() {
+        Jcstress.run(CounterStress.LockedVisibility.class).assertNothingForbidden(
+                "A reader never saw an increment: get() reads value without the lock, so nothing makes the"
+                        + " other thread's write visible. Read under the same lock.");
+    }
+
+    @Test
+    @Demonstration
+    @Timeout(150)
+    @DisplayName("the unsynchronised counter loses updates (jcstress, the race made visible)")
+    void unsafeCounterLosesUpdates() {
+        Jcstress.run(CounterStress.UnsafeLostUpdate.class).assertSeen("1",
+                "jcstress did not catch UnsafeCounter losing an update this time.");
+    }
+}

@@ -1,0 +1,206 @@
+package kit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.openjdk.jcstress.annotations.Expect;
+import org.openjdk.jcstress.infra.collectors.DiskReadCollector;
+import org.openjdk.jcstress.infra.collectors.InProcessCollector;
+import org.openjdk.jcstress.infra.collectors.TestResult;
+import org.openjdk.jcstress.infra.grading.GradingResult;
+import org.openjdk.jcstress.infra.grading.TestGrading;
+
+/**
+ * Runs jcstress tests from a JUnit test and reads what they saw.
+ *
+ * <p>All stress tests nested in one holder class run together, once per JVM, in a child JVM
+ * whose working directory is {@code target/jcstress/<Holder>} (jcstress writes its result file
+ * into the working directory, its HTML report under {@code report/}). The outcome counts are read
+ * back from that result file: jcstress's exit code says nothing about FORBIDDEN outcomes, about
+ * tests that matched nothing, or about tests that could not be scheduled.
+ *
+ * <p>Settings tuned for a 2-CPU machine: one fork, one iteration of 200 ms, no split
+ * compilation, one JVM configuration. Two tests ran in 9 s this way, the lost update in about
+ * one sample in ten.
+ */
+public final class Jcstress {
+
+    /** Needed to schedule two actors at once. */
+    public static final int CPUS_NEEDED = 2;
+
+    private static final Map<Class<?>, Map<String, Outcomes>> RUNS = new ConcurrentHashMap<>();
+    private static final long CHILD_TIMEOUT_SECONDS = 120;
+
+    private Jcstress() {
+    }
+
+    /** The outcomes jcstress saw for one stress test (a class nested in a holder class). */
+    public static Outcomes run(Class<?> stressTest) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        Assumptions.assumeTrue(cpus >= CPUS_NEEDED, () -> "not gradable on this machine: jcstress needs "
+                + CPUS_NEEDED + " CPUs to run two actors at once, this machine has " + cpus);
+        Class<?> holder = stressTest.getEnclosingClass() == null ? stressTest : stressTest.getEnclosingClass();
+        Map<String, Outcomes> all = RUNS.computeIfAbsent(holder, Jcstress::runAll);
+        Outcomes outcomes = all.get(stressTest.getName().replace('$', '.'));
+        if (outcomes == null) {
+            outcomes = all.get(stressTest.getName());
+        }
+        if (outcomes == null) {
+            throw new AssertionError("jcstress did not run " + stressTest.getName() + "; it ran " + all.keySet()
+                    + ". Its console log is in " + workDir(holder).resolve("console.log"));
+        }
+        return outcomes;
+    }
+
+    private static Map<String, Outcomes> runAll(Class<?> holder) {
+        Path dir = workDir(holder);
+        try {
+            clean(dir);
+            List<String> command = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"),
+                    "org.openjdk.jcstress.Main",
+                    "-t", Pattern.quote(holder.getName()) + "[.$]",
+                    "-f", "1", "-iters", "1", "-time", "200", "-sc", "false",
+                    "-jvmArgs", "-Xss512k",
+                    "-r", "report");
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("console.log").toFile())
+                    .start();
+            try {
+                if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    throw new AssertionError("jcstress did not finish in " + CHILD_TIMEOUT_SECONDS + " s; see "
+                            + dir.resolve("console.log"));
+                }
+            } finally {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            return read(dir);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new AssertionError("could not run jcstress in " + dir + " or read its results: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while jcstress ran", e);
+        }
+    }
+
+    private static Map<String, Outcomes> read(Path dir) throws IOException, ClassNotFoundException {
+        Path resultFile;
+        try (Stream<Path> files = Files.list(dir)) {
+            resultFile = files.filter(p -> p.getFileName().toString().startsWith("jcstress-results-"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("jcstress wrote no result file; see " + dir.resolve("console.log")));
+        }
+        InProcessCollector collector = new InProcessCollector();
+        DiskReadCollector reader = new DiskReadCollector(resultFile.toString(), collector);
+        reader.dump();
+        reader.close();
+        Map<String, List<TestResult>> byTest = new TreeMap<>();
+        for (TestResult result : collector.getTestResults()) {
+            byTest.computeIfAbsent(result.getName(), name -> new ArrayList<>()).add(result);
+        }
+        Map<String, Outcomes> outcomes = new TreeMap<>();
+        byTest.forEach((name, results) -> outcomes.put(name, Outcomes.of(name, results, dir)));
+        return outcomes;
+    }
+
+    private static Path workDir(Class<?> holder) {
+        return Path.of("target", "jcstress", holder.getName());
+    }
+
+    private static void clean(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    /** One observed outcome: how often, and what jcstress's annotations say of it. */
+    public record Outcome(String id, long count, Expect expect, String description) {
+    }
+
+    /** Everything one stress test saw. */
+    public record Outcomes(String test, long samples, List<Outcome> outcomes, List<String> errors, Path report) {
+
+        static Outcomes of(String name, List<TestResult> results, Path dir) {
+            Map<String, Outcome> merged = new TreeMap<>();
+            List<String> errors = new ArrayList<>();
+            long samples = 0;
+            for (TestResult result : results) {
+                samples += result.getTotalCount();
+                if (result.status() != org.openjdk.jcstress.infra.Status.NORMAL) {
+                    errors.add(result.status() + ": " + String.join(" ", result.getMessages()));
+                }
+                for (GradingResult g : TestGrading.grade(result).gradingResults.values()) {
+                    Outcome before = merged.get(g.id);
+                    long count = g.count + (before == null ? 0 : before.count());
+                    merged.put(g.id, new Outcome(g.id, count, g.expect, g.description));
+                }
+            }
+            return new Outcomes(name, samples, List.copyOf(merged.values()), errors, dir.resolve("report/index.html"));
+        }
+
+        /** How often the outcome with this id was seen. */
+        public long count(String id) {
+            return outcomes.stream().filter(o -> o.id().equals(id)).mapToLong(Outcome::count).sum();
+        }
+
+        /** Fails, with the table in words and the hint, if any FORBIDDEN outcome was seen or the test broke. */
+        public void assertNothingForbidden(String hint) {
+            boolean forbidden = outcomes.stream().anyMatch(o -> o.expect() == Expect.FORBIDDEN && o.count() > 0);
+            if (forbidden || !errors.isEmpty() || samples == 0) {
+                throw new AssertionError(hint + "\n" + table());
+            }
+        }
+
+        /** Fails unless the outcome with this id was seen at least once. */
+        public void assertSeen(String id, String why) {
+            if (count(id) == 0 || !errors.isEmpty()) {
+                throw new AssertionError(why + "\n" + table());
+            }
+        }
+
+        /** The result table in plain words, like the one jcstress prints. */
+        public String table() {
+            StringBuilder out = new StringBuilder("jcstress ran " + shortName() + " " + String.format("%,d", samples)
+                    + " times:");
+            for (Outcome o : outcomes) {
+                out.append(String.format("%n  %-12s %,14d times  %-24s %s", "\"" + o.id() + "\"", o.count(),
+                        words(o.expect()), o.description()));
+            }
+            errors.forEach(e -> out.append("\n  error: ").append(e));
+            out.append("\n  (full report: ").append(report).append(')');
+            return out.toString();
+        }
+
+        private String shortName() {
+            int dot = test.lastIndexOf('.', test.lastIndexOf('.') - 1);
+            return test.substring(dot + 1);
+        }
+
+        private static String words(Expect expect) {
+            return switch (expect) {
+                case ACCEPTABLE -> "acceptable";
+                case ACCEPTABLE_INTERESTING -> "acceptable, interesting";
+                case FORBIDDEN -> "FORBIDDEN";
+                default -> expect.toString().toLowerCase();
+            };
+        }
+    }
+}

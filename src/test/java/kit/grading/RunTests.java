@@ -1,0 +1,230 @@
+package kit.grading;
+
+import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.junit.platform.engine.FilterResult;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.PostDiscoveryFilter;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.opentest4j.TestAbortedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the graded tests in this JVM and writes each start and finish to the journal. Started,
+ * and restarted after a crash, by {@link TestRun}; never by hand.
+ */
+@Command(name = "run-tests", mixinStandardHelpOptions = true)
+public final class RunTests implements Callable<Integer> {
+
+    /** Exit code that asks for a fresh JVM for the tests still to run. */
+    static final int FRESH_JVM = 75;
+
+    @Option(names = "--journal", required = true)
+    Path journalFile;
+
+    @Option(names = "--test-classes", required = true)
+    Path testClasses;
+
+    @Option(names = "--chapter", description = "a chapter package, or empty for all")
+    String chapter = "";
+
+    @Option(names = "--exercise", split = ",", description = "only the tests of these exercises")
+    Set<String> exercises = Set.of();
+
+    @Option(names = "--fail-fast", description = "stop at the first graded test that fails")
+    boolean failFast;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new RunTests()).execute(args);
+        System.out.flush();
+        Runtime.getRuntime().halt(code); // leftover threads of a submission must not keep us alive
+    }
+
+    @Override
+    public Integer call() {
+        Journal journal = new Journal(journalFile);
+        Set<String> finished = journal.read().outcomes().keySet();
+        String pattern = chapter.isBlank() ? "^ch\\d\\d_\\w+\\..*" : "^\\Q" + chapter + "\\E\\..*";
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClasspathRoots(Set.of(testClasses)))
+                .filters(includeClassNamePatterns(pattern), (PostDiscoveryFilter) descriptor -> include(descriptor, finished))
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        TestPlan plan = launcher.discover(request);
+        journal.plan(planned(plan));
+        Listener listener = new Listener(journal);
+        Thread exitWatch = new Thread(listener::jvmShutDown, "kit-exit-watch");
+        Runtime.getRuntime().addShutdownHook(exitWatch);
+        try {
+            launcher.execute(request, listener);
+        } catch (Throwable unrecoverable) { // JUnit rethrows OutOfMemoryError and the like
+            listener.abandonRunning("the test JVM failed: " + unrecoverable);
+            return FRESH_JVM;
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(exitWatch);
+        }
+        journal.done();
+        return 0;
+    }
+
+    private FilterResult include(TestDescriptor descriptor, Set<String> finished) {
+        if (finished.contains(descriptor.getUniqueId().toString())) {
+            return FilterResult.excluded("already graded");
+        }
+        if (!exercises.isEmpty() && descriptor.isTest()) {
+            String exercise = exerciseOf(descriptor.getSource().filter(MethodSource.class::isInstance)
+                    .map(MethodSource.class::cast).map(MethodSource::getJavaClass).orElse(null));
+            if (!exercises.contains(exercise)) {
+                return FilterResult.excluded("another exercise");
+            }
+        }
+        return FilterResult.included("graded");
+    }
+
+    static String exerciseOf(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            Exercise exercise = c.getAnnotation(Exercise.class);
+            if (exercise != null) {
+                return exercise.value();
+            }
+        }
+        return testClass == null ? "?" : testClass.getSimpleName().replaceFirst("Test$", "");
+    }
+
+    private static List<PlannedTest> planned(TestPlan plan) {
+        List<PlannedTest> tests = new ArrayList<>();
+        for (TestIdentifier root : plan.getRoots()) {
+            for (TestIdentifier id : plan.getDescendants(root)) {
+                if (id.isTest()) {
+                    tests.add(planned(id));
+                }
+            }
+        }
+        return tests;
+    }
+
+    static PlannedTest planned(TestIdentifier id) {
+        Optional<MethodSource> source = id.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast);
+        Class<?> testClass = source.map(MethodSource::getJavaClass).orElse(null);
+        String chapter = testClass == null ? "?" : testClass.getPackageName();
+        int points = 0;
+        boolean demonstration = false;
+        if (source.isPresent()) {
+            var method = source.get().getJavaMethod();
+            Points p = method.getAnnotation(Points.class);
+            points = p == null ? 0 : p.value();
+            demonstration = method.isAnnotationPresent(Demonstration.class);
+        }
+        return new PlannedTest(id.getUniqueId(), chapter, exerciseOf(testClass), id.getDisplayName(), points, demonstration);
+    }
+
+    /** Journals each test as it starts and ends, and prints one line per test for the student. */
+    private static final class Listener implements TestExecutionListener {
+
+        private final Journal journal;
+        private volatile TestIdentifier running;
+        private volatile long startedAt;
+
+        Listener(Journal journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            if (id.isTest()) {
+                running = id;
+                startedAt = System.nanoTime();
+                journal.started(id.getUniqueId());
+            }
+        }
+
+        @Override
+        public void executionSkipped(TestIdentifier id, String reason) {
+            if (id.isTest()) {
+                record(id, new TestOutcome(id.getUniqueId(), TestOutcome.Status.NOT_GRADABLE, "skipped: " + reason, 0));
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (!id.isTest()) {
+                return;
+            }
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            Throwable thrown = result.getThrowable().orElse(null);
+            TestOutcome.Status status = switch (result.getStatus()) {
+                case SUCCESSFUL -> TestOutcome.Status.PASSED;
+                case ABORTED -> thrown instanceof TestAbortedException ? TestOutcome.Status.NOT_GRADABLE : TestOutcome.Status.FAILED;
+                case FAILED -> TestOutcome.Status.FAILED;
+            };
+            record(id, new TestOutcome(id.getUniqueId(), status, describe(thrown), seconds));
+            if (KitExtension.takeFreshJvmWanted()) {
+                System.out.flush();
+                Runtime.getRuntime().halt(FRESH_JVM);
+            }
+        }
+
+        private void record(TestIdentifier id, TestOutcome outcome) {
+            running = null;
+            journal.finished(outcome);
+            PlannedTest test = planned(id);
+            String mark = switch (outcome.status()) {
+                case PASSED -> "  ok  ";
+                case FAILED -> "  FAIL";
+                case NOT_GRADABLE -> "  n/a ";
+            };
+            System.out.printf("%s %s (%.1f s)%s%n", mark, test.title(), outcome.seconds(),
+                    outcome.status() == TestOutcome.Status.PASSED ? "" : "\n         " + outcome.hint());
+            System.out.flush();
+        }
+
+        /** Called by the shutdown hook: someone called System.exit while a test ran. */
+        void jvmShutDown() {
+            abandonRunning("the JVM was shut down during this test: does the code call System.exit?");
+        }
+
+        void abandonRunning(String why) {
+            TestIdentifier id = running;
+            if (id != null) {
+                record(id, new TestOutcome(id.getUniqueId(), TestOutcome.Status.FAILED, why,
+                        (System.nanoTime() - startedAt) / 1e9));
+            }
+        }
+
+        private static String describe(Throwable thrown) {
+            if (thrown == null) {
+                return null;
+            }
+            if (thrown instanceof UnsupportedOperationException && String.valueOf(thrown.getMessage()).startsWith("TODO")) {
+                return "not done yet: " + thrown.getMessage();
+            }
+            String message = thrown.getMessage();
+            String text = message == null || message.isBlank() ? thrown.toString()
+                    : thrown instanceof AssertionError ? message : thrown.getClass().getSimpleName() + ": " + message;
+            if (!(thrown instanceof AssertionError)) {
+                StackTraceElement[] stack = thrown.getStackTrace();
+                for (int i = 0; i < Math.min(4, stack.length); i++) {
+                    text += "\n    at " + stack[i];
+                }
+            }
+            return text.length() > 4000 ? text.substring(0, 4000) + "\n[...]" : text;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package kit.grading;
+
+/**
+ * How one test ended. {@code message} is the failure (or, for NOT_GRADABLE, why this machine
+ * cannot grade it); its first line is the hint shown on the scoreboard.
+ */
+public record TestOutcome(String id, Status status, String message, double seconds) {
+
+    public enum Status { PASSED, FAILED, NOT_GRADABLE }
+
+    public String hint() {
+        if (message == null || message.isBlank()) {
+            return "";
+        }
+        String first = message.strip().lines().findFirst().orElse("");
+        return first.length() > 300 ? first.substring(0, 297) + "..." : first;
+    }
+}
