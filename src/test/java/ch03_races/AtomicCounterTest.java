@@ -4,13 +4,15 @@ import kit.Jcstress;
 import kit.grading.Exercise;
 import kit.grading.Points;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Exercise("AtomicCounter")
+@Exercise(value = "AtomicCounter", number = 8)
 class AtomicCounterTest {
 
     @Test
+    @Order(1)
     @Points(1)
     @DisplayName("counts every increment made by 8 threads at once")
     void countsEveryIncrementFromEightThreads() throws InterruptedException {
@@ -19,6 +21,7 @@ class AtomicCounterTest {
     }
 
     @Test
+    @Order(2)
     @Points(2)
     @Timeout(150)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")

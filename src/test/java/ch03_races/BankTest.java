@@ -12,11 +12,12 @@ import java.util.stream.LongStream;
 import kit.ThreadReport;
 import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import kit.grading.Exercise;
 import kit.grading.Points;
 
-@Exercise("Bank")
+@Exercise(value = "Bank", number = 9)
 class BankTest {
 
     private static final int THREADS = 8;
@@ -32,6 +33,7 @@ class BankTest {
     }
 
     @Test
+    @Order(1)
     @Points(1)
     @DisplayName("a transfer moves the amount from one account to the other")
     void transferMovesTheAmount() {
@@ -42,6 +44,7 @@ class BankTest {
     }
 
     @Test
+    @Order(2)
     @Points(1)
     @DisplayName("an overdraft is refused and leaves both balances as they were")
     void overdraftIsRefused() {
@@ -53,6 +56,7 @@ class BankTest {
     }
 
     @Test
+    @Order(3)
     @Points(1)
     @DisplayName("a non-positive amount, the same account twice and null accounts are refused, naming the argument")
     void badArgumentsAreRefused() {
@@ -72,6 +76,7 @@ class BankTest {
     }
 
     @Test
+    @Order(4)
     @Points(2)
     @DisplayName("transfers in opposite directions at the same time never deadlock")
     void oppositeTransfersNeverDeadlock() throws InterruptedException {
@@ -88,10 +93,14 @@ class BankTest {
                 }
             }
         });
-        assertThat(a.balance() + b.balance()).as("money in the two accounts").isEqualTo(2_000_000);
+        assertThat(a.balance() + b.balance())
+                .as("money in the two accounts after opposite transfers (started with 2,000,000): money was created"
+                        + " or destroyed. Does a transfer hold the locks of both accounts while it moves the money?")
+                .isEqualTo(2_000_000);
     }
 
     @Test
+    @Order(5)
     @Points(2)
     @DisplayName("8 threads of random transfers conserve the money and never overdraw an account")
     void randomTransfersConserveMoney() throws InterruptedException {
@@ -121,6 +130,7 @@ class BankTest {
     }
 
     @Test
+    @Order(6)
     @Points(2)
     @DisplayName("totalBalance sees one consistent moment while transfers run")
     void totalBalanceIsConsistent() throws InterruptedException {

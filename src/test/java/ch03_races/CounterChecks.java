@@ -1,17 +1,52 @@
 package ch03_races;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import kit.Threads;
+import kit.grading.KitExtension;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** The exact-count check both counter exercises share. */
+/** The checks both counter exercises share. */
 final class CounterChecks {
 
     static final int THREADS = 8;
     static final int INCREMENTS = 200_000;
 
     private CounterChecks() {
+    }
+
+    /**
+     * A reader thread spins on {@code get()} of a fresh counter; once its loop has run a while
+     * (long enough for the JIT to compile it), the test thread increments once. A get() that
+     * reads a plain field outside any lock lets the compiled loop read it once and spin for ever.
+     */
+    static void assertSpinningReaderSeesIncrement(Supplier<? extends Counter> counters, String hint) {
+        for (int round = 1; round <= 3; round++) {
+            Counter counter = counters.get();
+            AtomicBoolean sawIt = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                while (counter.get() == 0) {
+                    // spin until the increment is visible
+                }
+                sawIt.set(true);
+            }, Threads.PREFIX + "reader");
+            reader.setDaemon(true);
+            reader.start();
+            await("a reader spinning on a fresh counter keeps spinning").during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(3)).until(() -> !sawIt.get());
+            counter.increment();
+            try {
+                await().atMost(Duration.ofSeconds(2)).untilTrue(sawIt);
+            } catch (ConditionTimeoutException stale) {
+                KitExtension.requestFreshJvm(); // the reader spins for ever
+                throw new AssertionError("round " + round + ": a thread spinning on get() never saw the increment"
+                        + " (waited 2 s): " + hint);
+            }
+        }
     }
 
     static void assertExactUnderContention(Counter counter, String hint) throws InterruptedException {

@@ -7,9 +7,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
-import org.openjdk.jcstress.annotations.Mode;
 import org.openjdk.jcstress.annotations.Outcome;
-import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.J_Result;
 
@@ -76,32 +74,6 @@ public final class CounterStress {
         @Arbiter
         public void arbiter(J_Result r) {
             r.r1 = counter.get();
-        }
-    }
-
-    /*
-     * Does a reader see another thread's increment? The actor spins until get() is no longer 0;
-     * the signal increments once. If get() reads a plain field outside the lock, the JIT may read
-     * it once and spin on the register for ever: jcstress then reports STALE.
-     */
-    @JCStressTest(Mode.Termination)
-    @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The reader saw the increment and stopped.")
-    @Outcome(id = "STALE", expect = FORBIDDEN,
-            desc = "The reader never saw the increment: get() read a value nothing forced it to read again.")
-    @State
-    public static class LockedVisibility {
-        final LockedCounter counter = new LockedCounter();
-
-        @Actor
-        public void reader() {
-            while (counter.get() == 0) {
-                // spin until the increment becomes visible
-            }
-        }
-
-        @Signal
-        public void writer() {
-            counter.increment();
         }
     }
 

@@ -11,9 +11,10 @@ import kit.Threads;
 import kit.grading.Exercise;
 import kit.grading.Points;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-@Exercise("SeatBooking")
+@Exercise(value = "SeatBooking", number = 10)
 class SeatBookingTest {
 
     private static final int THREADS = 16;
@@ -21,6 +22,7 @@ class SeatBookingTest {
     private static final int ROUNDS = 50;
 
     @Test
+    @Order(1)
     @Points(1)
     @DisplayName("a free seat can be booked once; booking it again is refused")
     void seatIsBookedOnce() {
@@ -31,6 +33,7 @@ class SeatBookingTest {
     }
 
     @Test
+    @Order(2)
     @Points(1)
     @DisplayName("a null seat or passenger is refused, naming the argument")
     void nullsAreRefused() {
@@ -42,6 +45,7 @@ class SeatBookingTest {
     }
 
     @Test
+    @Order(3)
     @Points(2)
     @DisplayName("16 threads racing for 100 seats: one winner per seat, the one bookings() shows")
     void oneWinnerPerSeat() throws InterruptedException {

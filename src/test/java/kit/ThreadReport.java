@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -31,14 +32,23 @@ public final class ThreadReport {
         LOCK_NAMES.put(System.identityHashCode(lock), name);
     }
 
-    /** The deadlocks in this JVM right now, one line per thread involved; empty when there are none. */
-    public static String deadlocks() {
-        long[] ids = THREADS.findDeadlockedThreads();
-        if (ids == null) {
+    /**
+     * The deadlocks right now that involve any of {@code among}, one line per thread involved;
+     * empty when there are none. (Threads left deadlocked by an earlier test are not news.)
+     */
+    public static String deadlocks(Collection<Thread> among) {
+        long[] found = THREADS.findDeadlockedThreads();
+        if (found == null) {
             return "";
         }
-        ThreadInfo[] infos = THREADS.getThreadInfo(ids, true, true);
-        StringBuilder out = new StringBuilder("deadlock between " + ids.length + " threads:");
+        Set<Long> ours = among.stream().map(Thread::threadId).collect(Collectors.toSet());
+        long[] ids = Arrays.stream(found).filter(ours::contains).toArray();
+        if (ids.length == 0) {
+            return "";
+        }
+        ThreadInfo[] infos = THREADS.getThreadInfo(found, true, true);
+        StringBuilder out = new StringBuilder("deadlock between " + ids.length
+                + " threads, each holding a lock another one waits for (take locks in one agreed order):");
         for (ThreadInfo info : infos) {
             if (info == null) {
                 continue;

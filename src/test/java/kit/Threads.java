@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import kit.grading.KitExtension;
 
 /**
  * Runs test code on several threads at once and brings whatever they throw back to the test
@@ -62,8 +63,11 @@ public final class Threads {
         long start = System.nanoTime();
         go.countDown();
         long deadline = start + bound.toNanos();
-        for (Thread worker : workers) {
-            worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        // A deadlock never ends by itself: report it as soon as it forms instead of at the bound.
+        Thread alive;
+        while ((alive = workers.stream().filter(Thread::isAlive).findFirst().orElse(null)) != null
+                && System.nanoTime() < deadline && ThreadReport.deadlocks(workers).isEmpty()) {
+            alive.join(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Set<Thread> stuck = new HashSet<>();
@@ -73,11 +77,12 @@ public final class Threads {
             }
         }
         if (!stuck.isEmpty()) {
-            String deadlocks = ThreadReport.deadlocks();
+            String deadlocks = ThreadReport.deadlocks(workers);
             String report = deadlocks.isEmpty() ? ThreadReport.describe(stuck) : deadlocks;
             stuck.forEach(Thread::interrupt);
+            KitExtension.requestFreshJvm(); // stuck threads stay stuck; the next tests get a clean JVM
             throw new AssertionError(stuck.size() + " of " + threads + " threads were not done after "
-                    + bound.toMillis() + " ms: " + report);
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + report);
         }
         Throwable first = failure.get();
         if (first instanceof Error error) {

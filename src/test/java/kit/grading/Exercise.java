@@ -18,4 +18,7 @@ public @interface Exercise {
 
     /** The exercise's class name, e.g. {@code "LockedCounter"}. */
     String value();
+
+    /** Its number in the catalogue, which orders the scoreboard and GRADING.md. */
+    int number();
 }

@@ -1,5 +1,6 @@
 package kit.grading;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +41,19 @@ public final class Grade implements Callable<Integer> {
         selection.add("--chapter=" + chapter);
         long start = System.nanoTime();
         Path out = basedir.resolve("target/grading");
+        Files.deleteIfExists(out.resolve("FAILING"));
         Journal.State state = new TestRun(System.getProperty("java.class.path"), basedir.resolve("target/test-classes"),
                 out, selection, false).run();
         Scoreboard board = new Scoreboard(state, (System.nanoTime() - start) / 1e9);
         board.write(out);
         board.print(System.out, "Threadwork scoreboard: " + implementations
                 + (chapter.isBlank() ? "" : ", " + chapter));
-        return board.allPassed() && !board.exercises().isEmpty() ? 0 : 1;
+        Path failing = out.resolve("FAILING");
+        if (board.allPassed() && !board.exercises().isEmpty()) {
+            Files.deleteIfExists(failing);
+        } else {
+            Files.writeString(failing, board.gradedRows().stream().filter(Scoreboard.Row::failed).count() + " graded tests fail\n");
+        }
+        return 0; // the build fails on FAILING (maven-enforcer), with one sentence instead of a stack trace
     }
 }

@@ -28,6 +28,11 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
     // Read by the runner's listener after each test.
     private static volatile boolean freshJvmWanted;
 
+    /** For a test that knowingly leaves a thread spinning: the tests after it get a fresh JVM. */
+    public static void requestFreshJvm() {
+        freshJvmWanted = true;
+    }
+
     /** Whether a test since the last call left this JVM unfit for the tests after it (and forget it). */
     static boolean takeFreshJvmWanted() {
         boolean wanted = freshJvmWanted;
@@ -44,8 +49,11 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
     public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
         if (thrown instanceof TimeoutException) {
             freshJvmWanted = true;
-            String deadlocks = ThreadReport.deadlocks();
             Set<Thread> started = startedSince(context);
+            Set<Thread> involved = new HashSet<>(started);
+            involved.addAll(Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith("junit-")).toList());
+            String deadlocks = ThreadReport.deadlocks(involved);
             String detail = !deadlocks.isEmpty() ? deadlocks
                     : started.isEmpty() ? "no thread of the exercise is left; is the test's own thread spinning or waiting for ever?"
                     : "threads still running:\n" + ThreadReport.describe(started);

@@ -1,7 +1,8 @@
 package kit.grading;
 
 /** A test the kit knows of before it runs: where it belongs and what it is worth. */
-public record PlannedTest(String id, String chapter, String exercise, String name, int points, boolean demonstration) {
+public record PlannedTest(String id, String chapter, int number, String exercise, String name, int points,
+        boolean demonstration) {
 
     /** Worth points: neither a demonstration nor an unannotated helper test. */
     public boolean graded() {

@@ -69,7 +69,7 @@ public final class RunTests implements Callable<Integer> {
         Launcher launcher = LauncherFactory.create();
         TestPlan plan = launcher.discover(request);
         journal.plan(planned(plan));
-        Listener listener = new Listener(journal);
+        Listener listener = new Listener(journal, failFast);
         Thread exitWatch = new Thread(listener::jvmShutDown, "kit-exit-watch");
         Runtime.getRuntime().addShutdownHook(exitWatch);
         try {
@@ -99,13 +99,18 @@ public final class RunTests implements Callable<Integer> {
     }
 
     static String exerciseOf(Class<?> testClass) {
+        Exercise exercise = annotation(testClass);
+        return exercise != null ? exercise.value()
+                : testClass == null ? "?" : testClass.getSimpleName().replaceFirst("Test$", "");
+    }
+
+    private static Exercise annotation(Class<?> testClass) {
         for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-            Exercise exercise = c.getAnnotation(Exercise.class);
-            if (exercise != null) {
-                return exercise.value();
+            if (c.isAnnotationPresent(Exercise.class)) {
+                return c.getAnnotation(Exercise.class);
             }
         }
-        return testClass == null ? "?" : testClass.getSimpleName().replaceFirst("Test$", "");
+        return null;
     }
 
     private static List<PlannedTest> planned(TestPlan plan) {
@@ -132,18 +137,22 @@ public final class RunTests implements Callable<Integer> {
             points = p == null ? 0 : p.value();
             demonstration = method.isAnnotationPresent(Demonstration.class);
         }
-        return new PlannedTest(id.getUniqueId(), chapter, exerciseOf(testClass), id.getDisplayName(), points, demonstration);
+        Exercise exercise = annotation(testClass);
+        return new PlannedTest(id.getUniqueId(), chapter, exercise == null ? 0 : exercise.number(), exerciseOf(testClass),
+                id.getDisplayName(), points, demonstration);
     }
 
     /** Journals each test as it starts and ends, and prints one line per test for the student. */
     private static final class Listener implements TestExecutionListener {
 
         private final Journal journal;
+        private final boolean failFast;
         private volatile TestIdentifier running;
         private volatile long startedAt;
 
-        Listener(Journal journal) {
+        Listener(Journal journal, boolean failFast) {
             this.journal = journal;
+            this.failFast = failFast;
         }
 
         @Override
@@ -175,6 +184,11 @@ public final class RunTests implements Callable<Integer> {
                 case FAILED -> TestOutcome.Status.FAILED;
             };
             record(id, new TestOutcome(id.getUniqueId(), status, describe(thrown), seconds));
+            if (failFast && status == TestOutcome.Status.FAILED && planned(id).graded()) {
+                journal.done(); // one graded failure is all the self-check needs to know of a mutant
+                System.out.flush();
+                Runtime.getRuntime().halt(0);
+            }
             if (KitExtension.takeFreshJvmWanted()) {
                 System.out.flush();
                 Runtime.getRuntime().halt(FRESH_JVM);

@@ -11,6 +11,7 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,9 @@ public final class Scoreboard {
     public Scoreboard(Journal.State state, double seconds) {
         this.seconds = seconds;
         Map<String, List<PlannedTest>> byExercise = new LinkedHashMap<>();
-        for (PlannedTest test : state.plan()) {
+        List<PlannedTest> ordered = state.plan().stream()
+                .sorted(Comparator.comparing(PlannedTest::chapter).thenComparingInt(PlannedTest::number)).toList();
+        for (PlannedTest test : ordered) {
             if (test.demonstration()) {
                 demonstrations.add(new Row(test, outcome(state, test), 0, 0));
             } else if (test.graded()) {

@@ -13,6 +13,9 @@ public record TestOutcome(String id, Status status, String message, double secon
             return "";
         }
         String first = message.strip().lines().findFirst().orElse("");
+        if (first.startsWith("[") && first.indexOf("] ") > 0) {
+            first = first.substring(1, first.indexOf("] ")); // AssertJ's as(...) description: the part that teaches
+        }
         return first.length() > 300 ? first.substring(0, 297) + "..." : first;
     }
 }
