@@ -6,6 +6,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
@@ -25,10 +26,14 @@ public final class CounterStress {
      * Is value++ atomic? Two actors increment an UnsafeCounter once each; the arbiter reads it
      * after both are done.
      *
-     *   RESULT     SAMPLES     FREQ       EXPECT  DESCRIPTION
-     *        1     TABLE_PENDING
+     *   RESULT    SAMPLES     FREQ       EXPECT  DESCRIPTION
+     *        1    747,278   23.40%  Interesting  Both actors read the same value and wrote back that value...
+     *        2  2,445,573   76.60%   Acceptable  Both increments were counted.
+     *
+     * One sample in four lost an update: the race is not rare, it is the normal case.
      */
     @JCStressTest
+    @Description("Is value++ on a plain field atomic? (UnsafeCounter, no lock)")
     @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments were counted.")
     @Outcome(id = "1", expect = ACCEPTABLE_INTERESTING,
             desc = "Both actors read the same value and wrote back that value plus one: an update was lost.")
@@ -52,12 +57,20 @@ public final class CounterStress {
         }
     }
 
-    /* The same question asked of LockedCounter: with the lock, "1" must never happen. */
+    /*
+     * The same question asked of LockedCounter: with the lock, "1" must never happen.
+     *
+     *   RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+     *        2  663,571  100.00%  Acceptable  Both increments were counted.
+     *
+     * Fewer samples than above in the same 200 ms: taking a lock costs time.
+     */
     @JCStressTest
     @Outcome(id = "2", expect = ACCEPTABLE, desc = "Both increments were counted.")
     @Outcome(id = "1", expect = FORBIDDEN,
             desc = "Both actors read the same value and wrote back that value plus one: an update was lost.")
     @State
+    @Description("Does LockedCounter ever lose an update?")
     public static class LockedLostUpdate {
         final LockedCounter counter = new LockedCounter();
 
@@ -83,6 +96,7 @@ public final class CounterStress {
     @Outcome(id = "1", expect = FORBIDDEN,
             desc = "Both actors read the same value and wrote back that value plus one: an update was lost.")
     @State
+    @Description("Does AtomicCounter ever lose an update?")
     public static class AtomicLostUpdate {
         final AtomicCounter counter = new AtomicCounter();
 

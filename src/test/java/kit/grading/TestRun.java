@@ -48,6 +48,7 @@ public final class TestRun {
             throw new UncheckedIOException(e);
         }
         while (true) {
+            int before = journal.read().outcomes().size();
             int code = runOnce(journal);
             Journal.State state = journal.read();
             if (state.done() || (code == 0 && state.running() == null)) {
@@ -58,11 +59,12 @@ public final class TestRun {
                         ? "no progress for " + SILENCE_LIMIT_SECONDS + " s: the test hung past its own timeout (threads that ignore interrupts?)"
                         : "the test JVM died during this test (exit code " + code + "): System.exit, Runtime.halt or a crash?";
                 journal.finished(new TestOutcome(state.running(), TestOutcome.Status.FAILED, why, 0));
-            } else if (code != RunTests.FRESH_JVM) {
-                // It died between tests, or before the first: starting again would do the same.
-                throw new IllegalStateException("the test JVM exited with code " + code + " outside any test; see "
+            } else if (state.outcomes().size() == before) {
+                // It died before finishing any test: starting again would do the same.
+                throw new IllegalStateException("the test JVM exited with code " + code + " before finishing a test; see "
                         + (quiet ? workDir.resolve("tests.log") : "the output above"));
             }
+            // Otherwise a test asked for a fresh JVM, or the shutdown hook recorded a System.exit: go on.
         }
     }
 
