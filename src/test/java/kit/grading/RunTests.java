@@ -226,6 +226,9 @@ public final class RunTests implements Callable<Integer> {
             if (thrown == null) {
                 return null;
             }
+            if (thrown instanceof TestAbortedException) {
+                return String.valueOf(thrown.getMessage()).replaceFirst("^Assumption failed: ", "");
+            }
             if (thrown instanceof UnsupportedOperationException && String.valueOf(thrown.getMessage()).startsWith("TODO")) {
                 return "not done yet: " + thrown.getMessage();
             }

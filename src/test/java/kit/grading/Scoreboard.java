@@ -138,8 +138,7 @@ public final class Scoreboard {
             }
         }
         for (Row demo : demonstrations) {
-            out.println("demonstration (no points): " + demo.test().title() + ": "
-                    + (demo.passed() ? "shown" : "not shown: " + demo.outcome().hint()));
+            out.println("demonstration (no points): " + demo.test().title() + ": " + shown(demo));
         }
         long passed = gradedRows().stream().filter(Row::passed).count();
         long failed = gradedRows().stream().filter(Row::failed).count();
@@ -177,7 +176,7 @@ public final class Scoreboard {
             test.put("score", 0);
             test.put("max_score", 0);
             test.put("status", demo.failed() ? "failed" : "passed");
-            test.put("output", demo.passed() ? "shown" : String.valueOf(demo.outcome().message()));
+            test.put("output", shown(demo));
             test.put("visibility", "visible");
         }
         json.writeValue(dir.resolve("results.json").toFile(), results);
@@ -193,9 +192,18 @@ public final class Scoreboard {
         }
         for (Row demo : demonstrations) {
             md.append("\nDemonstration (no points): ").append(demo.test().title()).append(": ")
-                    .append(demo.passed() ? "shown" : "not shown").append('\n');
+                    .append(cell(shown(demo))).append('\n');
         }
         Files.writeString(dir.resolve("summary.md"), md);
+    }
+
+    /** What became of a demonstration, in words. */
+    static String shown(Row demo) {
+        return switch (demo.outcome().status()) {
+            case PASSED -> "shown";
+            case NOT_GRADABLE -> "not run on this machine: " + demo.outcome().hint();
+            case FAILED -> "not shown: " + demo.outcome().hint();
+        };
     }
 
     private static String cell(String text) {
