@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
 import kit.Threads;
 import kit.grading.KitExtension;
 import org.awaitility.core.ConditionTimeoutException;
@@ -14,7 +15,7 @@ import org.awaitility.core.ConditionTimeoutException;
 final class CounterChecks {
 
     static final int THREADS = 8;
-    static final int INCREMENTS = 200_000;
+    static final Duration RACE = Duration.ofMillis(200);
 
     private CounterChecks() {
     }
@@ -49,16 +50,27 @@ final class CounterChecks {
         }
     }
 
+    /**
+     * 8 threads increment the same counter for the same 200 ms, each keeping its own tally. A
+     * fixed number of increments is not enough: the JIT can turn a loop of them into a few
+     * microseconds of work, and threads that never overlap cannot lose anything. Running for a
+     * fixed time makes them share the CPUs, and get preempted, in the middle of their loops.
+     */
     static void assertExactUnderContention(Counter counter, String hint) throws InterruptedException {
+        long[] tallies = new long[THREADS];
         Threads.race(THREADS, Duration.ofSeconds(20), index -> {
-            for (int i = 0; i < INCREMENTS; i++) {
+            long end = System.nanoTime() + RACE.toNanos();
+            long mine = 0;
+            while (System.nanoTime() < end) {
                 counter.increment();
+                mine++;
             }
+            tallies[index] = mine; // read after the race joins every thread
         });
-        long expected = (long) THREADS * INCREMENTS;
+        long expected = LongStream.of(tallies).sum();
         assertThat(counter.get())
-                .as("%d threads each incremented %,d times; %,d updates were lost: %s", THREADS, INCREMENTS,
-                        expected - counter.get(), hint)
+                .as("%d threads incremented for %d ms, %,d times in all, but the counter says %,d: %,d updates were"
+                        + " lost: %s", THREADS, RACE.toMillis(), expected, counter.get(), expected - counter.get(), hint)
                 .isEqualTo(expected);
     }
 }
