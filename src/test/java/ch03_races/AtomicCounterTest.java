@@ -23,7 +23,7 @@ class AtomicCounterTest {
     @Test
     @Order(2)
     @Points(2)
-    @Timeout(150)
+    @Timeout(240)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
         Jcstress.run(CounterStress.AtomicLostUpdate.class).assertNothingForbidden(

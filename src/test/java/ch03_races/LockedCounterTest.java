@@ -24,7 +24,7 @@ class LockedCounterTest {
     @Test
     @Order(3)
     @Points(2)
-    @Timeout(150)
+    @Timeout(240)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
         Jcstress.run(CounterStress.LockedLostUpdate.class).assertNothingForbidden(
@@ -45,7 +45,7 @@ class LockedCounterTest {
     @Test
     @Order(4)
     @Demonstration
-    @Timeout(150)
+    @Timeout(240)
     @DisplayName("the unsynchronised counter loses updates (jcstress, the race made visible)")
     void unsafeCounterLosesUpdates() {
         Jcstress.run(CounterStress.UnsafeLostUpdate.class).assertSeen("1",

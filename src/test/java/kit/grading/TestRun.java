@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class TestRun {
 
     /** Longer than any test's own timeout: past this with no word in the journal, the JVM is killed. */
-    static final long SILENCE_LIMIT_SECONDS = 200;
+    static final long SILENCE_LIMIT_SECONDS = 300;
 
     private final String classpath;
     private final Path testClasses;
