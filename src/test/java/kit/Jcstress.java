@@ -1,6 +1,7 @@
 package kit;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.openjdk.jcstress.infra.grading.TestGrading;
  * back from that result file: jcstress's exit code says nothing about FORBIDDEN outcomes, about
  * tests that matched nothing, or about tests that could not be scheduled.
  *
- * <p>Settings tuned for a 2-CPU machine: one fork, one iteration of 200 ms, no split
+ * <p>Settings tuned for a 2-CPU machine: one fork, one iteration of 200 ms (longer when the
+ * machine is busy), no split
  * compilation, one JVM configuration. Two tests ran in 9 s this way, the lost update in about
  * one sample in ten.
  *
@@ -44,8 +46,19 @@ public final class Jcstress {
 
     private static final Map<Class<?>, Map<String, Outcomes>> RUNS = new ConcurrentHashMap<>();
     private static final long CHILD_TIMEOUT_SECONDS = 120;
-    /** One iteration's length, and the longer ones tried when a control saw nothing. */
-    private static final int[] ITERATION_MILLIS = {200, 1000, 3000};
+    private static final int ITERATION_MILLIS = 200;
+
+    /**
+     * 200 ms on a quiet machine; on a busy one, longer in proportion to the load per CPU (then 1 s
+     * and 3 s if a control saw nothing). The actors collide only while both are on a CPU at once,
+     * which happens less the more other work the machine has: at load 16 on 2 CPUs a 200 ms run of
+     * the racy counter sometimes saw no lost update at all.
+     */
+    private static int firstIterationMillis() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double perCpu = load < 0 ? 1 : load / Runtime.getRuntime().availableProcessors();
+        return (int) Math.min(3000, ITERATION_MILLIS * Math.max(1, perCpu));
+    }
 
     private Jcstress() {
     }
@@ -70,7 +83,8 @@ public final class Jcstress {
 
     private static Map<String, Outcomes> runAll(Class<?> holder) {
         Map<String, Outcomes> outcomes = Map.of();
-        for (int millis : ITERATION_MILLIS) {
+        int first = firstIterationMillis();
+        for (int millis : new int[] {first, Math.max(first, 1000), 3000}) {
             outcomes = runAll(holder, millis);
             if (outcomes.values().stream().allMatch(Outcomes::controlSeen)) {
                 break;
