@@ -12,6 +12,10 @@ import com.github.tomakehurst.wiremock.extension.Parameters;
 import com.github.tomakehurst.wiremock.extension.ServeEventListener;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +28,12 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -42,15 +48,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * starts before the class's tests, forgets its sites and observations before each test, and stops
  * after the class.
  *
- * <p>Why it is set up as it is: WireMock serves in its default synchronous mode, where a
- * listener's before-match and after-complete bracket the whole request including the delay (in
- * asynchronous-response mode after-complete fires before the delayed response goes out). Its
+ * <p>Why it is set up as it is: WireMock serves in its default synchronous mode, where the delay
+ * is slept on the serving thread after the listener's before-response-sent (see {@link Served}
+ * for how a request's time in flight is taken; asynchronous-response mode would break it). Its
  * Jetty threads are all started up front, enough for the 160-site tests (the default serves only
  * about 20 at once), and daemons, so that the server starts no thread while a test measures the
  * threads an exercise starts. HTTP/2 cleartext is off: the JDK client would otherwise upgrade and
  * then fail past Jetty's 128 concurrent streams.
  */
-public final class FakeServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class FakeServer implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     /** The per-request delay of a site unless a test says otherwise: "D" in the catalogue. */
     public static final Duration D = Duration.ofMillis(100);
@@ -60,17 +66,20 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
     private static final int MIN_BODY = 1_000;
     private static final int MAX_BODY = 40_000;
 
-    /** One request the server saw: its path and query, when it arrived and when its answer was done. */
-    public record Served(String url, long startNanos, long endNanos, int status) {
+    /**
+     * One request the server saw: its path and query, when it arrived, and the earliest moment its
+     * client could have had the answer (the listener's before-response-sent, which comes before
+     * the delay, plus the delay). The client's own request lasted at least from {@code startNanos}
+     * to {@code answeredNanos}, so counting these never shows more requests in flight than the
+     * client really had. (After-complete would: it can fire after the client already has its
+     * answer and has sent its next request.)
+     */
+    public record Served(String url, long startNanos, long answeredNanos, int status, boolean done) {
 
         static final long RUNNING = Long.MAX_VALUE;
 
-        public boolean done() {
-            return endNanos != RUNNING;
-        }
-
         boolean overlaps(long nanos) {
-            return startNanos <= nanos && nanos < endNanos;
+            return startNanos <= nanos && nanos < answeredNanos;
         }
     }
 
@@ -78,6 +87,7 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
     private final Map<String, Integer> sizes = new ConcurrentHashMap<>();
     private final SplittableRandom random = new SplittableRandom();
     private final Set<Integer> sizesTaken = new HashSet<>();
+    private final List<ObservedClient> clients = new ArrayList<>();
     private WireMockServer wireMock;
 
     @Override
@@ -93,6 +103,16 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
     @Override
     public void beforeEach(ExtensionContext context) {
         reset();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        List<ObservedClient> opened;
+        synchronized (clients) {
+            opened = List.copyOf(clients);
+            clients.clear();
+        }
+        opened.forEach(ObservedClient::close);
     }
 
     public void start() {
@@ -115,6 +135,24 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
                 .extensions(new Watcher());
         wireMock = new WireMockServer(options);
         wireMock.start();
+        warmUp();
+    }
+
+    /**
+     * One request before any test: Jetty starts its connector's scheduler thread (not a daemon)
+     * at the first connection, and a test must not see it as a thread the exercise left behind.
+     */
+    private void warmUp() {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) url("/__admin/health").toURL().openConnection();
+            try (InputStream body = connection.getInputStream()) {
+                body.readAllBytes();
+            } finally {
+                connection.disconnect();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the fake server does not answer: " + e, e);
+        }
     }
 
     public void stop() {
@@ -215,10 +253,14 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
 
     /**
      * A client for this server (HTTP/1.1, one connection per request in flight) whose requests
-     * time out after {@code timeout}. Close it after use.
+     * time out after {@code timeout}. Closed after the test, if no one closed it before.
      */
-    public static ObservedClient client(Duration timeout) {
-        return new ObservedClient(timeout);
+    public ObservedClient client(Duration timeout) {
+        ObservedClient client = new ObservedClient(timeout);
+        synchronized (clients) {
+            clients.add(client);
+        }
+        return client;
     }
 
     /** Every request seen since the last reset, in the order they arrived. */
@@ -291,14 +333,22 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
 
         @Override
         public void beforeMatch(ServeEvent event, Parameters parameters) {
-            served.put(event.getId(), new Served(event.getRequest().getUrl(), System.nanoTime(), Served.RUNNING, 0));
+            served.put(event.getId(), new Served(event.getRequest().getUrl(), System.nanoTime(), Served.RUNNING, 0, false));
+        }
+
+        @Override
+        public void beforeResponseSent(ServeEvent event, Parameters parameters) {
+            Integer delay = event.getResponseDefinition().getFixedDelayMilliseconds();
+            long answered = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay == null ? 0 : delay);
+            served.computeIfPresent(event.getId(), (id, s) -> new Served(s.url(), s.startNanos(), answered, 0, false));
         }
 
         @Override
         public void afterComplete(ServeEvent event, Parameters parameters) {
             long end = System.nanoTime();
             int status = event.getResponse() == null ? 0 : event.getResponse().getStatus();
-            served.computeIfPresent(event.getId(), (id, s) -> new Served(s.url(), s.startNanos(), end, status));
+            served.computeIfPresent(event.getId(), (id, s) -> new Served(s.url(), s.startNanos(),
+                    Math.min(s.answeredNanos(), end), status, true));
         }
     }
 
