@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import kit.grading.KitExtension;
 
 /**
@@ -43,12 +45,19 @@ public final class Measure {
         String test = StackWalker.getInstance().walk(frames -> frames.skip(1)
                 .filter(f -> f.getClassName().endsWith("Test")).findFirst()
                 .map(f -> f.getClassName().replaceFirst(".*\\.", "") + "." + f.getMethodName()).orElse("?"));
-        String line = String.format("%s %s %s: %s%n", Instant.now(), test, what, value);
+        String line = String.format("%s %s [%s] %s: %s%n", Instant.now(), test, graded(), what, value);
         try {
             Files.writeString(LOG, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             // a missing log loses a calibration figure, never a grade
         }
+    }
+
+    /** Which implementation this JVM grades: a mutant's name in the self-check, else the build's own. */
+    private static String graded() {
+        String first = System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0];
+        Matcher mutant = Pattern.compile("mutants[/\\\\][^/\\\\]+[/\\\\]([^/\\\\]+)").matcher(first);
+        return mutant.find() ? "mutant " + mutant.group(1) : first.contains("kit-check") ? "solutions" : "as built";
     }
 
     /** The wall time of one run of {@code work}. */
