@@ -22,7 +22,7 @@ class DownloadExperimentTest {
     @RegisterExtension
     static final FakeServer server = new FakeServer();
 
-    private static final int SITES = 40;
+    private static final int SITES = 20;
     private static final Duration DELAY = Duration.ofMillis(25);
 
     private record Strategy(String name, Measure.Work run) {
@@ -30,7 +30,7 @@ class DownloadExperimentTest {
 
     @Test
     @Demonstration
-    @DisplayName("the source's experiment: 40 sites with each strategy, seconds and speedup (information, no points)")
+    @DisplayName("the source's experiment: 20 sites with each strategy, seconds and speedup (information, no points)")
     void experiment() throws Exception {
         List<URI> sites = server.sites("site", SITES, DELAY, DELAY);
         DownloadReport sequential = new SequentialDownloader(() -> new Session(server.client(DownloadChecks.PATIENT)))
