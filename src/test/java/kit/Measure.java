@@ -1,0 +1,158 @@
+package kit;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kit.grading.KitExtension;
+
+/**
+ * Probes for what concurrency buys: wall time (best of several rounds after warm-up, so that a
+ * second build beside us costs the solution a round, not the grade), speedup as a ratio measured
+ * in one run, and the platform threads a piece of work starts.
+ */
+public final class Measure {
+
+    /** Work to time; may throw. */
+    @FunctionalInterface
+    public interface Work {
+        void run() throws Exception;
+    }
+
+    private static final Path LOG = Path.of("target", "measurements.log");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private Measure() {
+    }
+
+    /**
+     * Appends a measurement to {@code target/measurements.log}, the record used to calibrate the
+     * bounds (what the solutions and the mutants measured, run after run).
+     */
+    public static void log(String what, Object value) {
+        String test = StackWalker.getInstance().walk(frames -> frames.skip(1)
+                .filter(f -> f.getClassName().endsWith("Test")).findFirst()
+                .map(f -> f.getClassName().replaceFirst(".*\\.", "") + "." + f.getMethodName()).orElse("?"));
+        String line = String.format("%s %s [%s] %s: %s%n", Instant.now(), test, graded(), what, value);
+        try {
+            Files.writeString(LOG, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // a missing log loses a calibration figure, never a grade
+        }
+    }
+
+    /** Which implementation this JVM grades: a mutant's name in the self-check, else the build's own. */
+    private static String graded() {
+        String first = System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0];
+        Matcher mutant = Pattern.compile("mutants[/\\\\][^/\\\\]+[/\\\\]([^/\\\\]+)").matcher(first);
+        return mutant.find() ? "mutant " + mutant.group(1) : first.contains("kit-check") ? "solutions" : "as built";
+    }
+
+    /** The wall time of one run of {@code work}. */
+    public static Duration time(Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** The shortest of {@code rounds} timed runs, after {@code warmups} untimed ones. */
+    public static Duration best(int warmups, int rounds, Work work) throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, was " + rounds);
+        }
+        for (int i = 0; i < warmups; i++) {
+            work.run();
+        }
+        Duration best = null;
+        for (int i = 0; i < rounds; i++) {
+            Duration round = time(work);
+            if (best == null || round.compareTo(best) < 0) {
+                best = round;
+            }
+        }
+        return best;
+    }
+
+    /** Two timings from one run and how many times faster the candidate was. */
+    public record Speedup(Duration baseline, Duration candidate) {
+
+        public double ratio() {
+            return (double) baseline.toNanos() / Math.max(1, candidate.toNanos());
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.1fx (%d ms against %d ms)", ratio(), candidate.toMillis(), baseline.toMillis());
+        }
+    }
+
+    /**
+     * The candidate's speedup over the baseline, in this run: the candidate runs once to warm up
+     * the code both share, then the baseline is timed once and the candidate best of {@code rounds}.
+     * One baseline run is enough (it is the slow one, and a slow round only makes the ratio larger,
+     * for a wrong candidate as for a right one); the fast candidate is the one a busy machine can
+     * spoil, so it gets several rounds.
+     */
+    public static Speedup speedup(Work baseline, Work candidate, int rounds) throws Exception {
+        candidate.run();
+        Duration baselineTime = time(baseline);
+        return new Speedup(baselineTime, best(0, rounds, candidate));
+    }
+
+    /**
+     * How many platform threads the JVM started while {@code work} ran (virtual threads are not
+     * counted). Count only where nothing else starts threads meanwhile: the fake server and
+     * {@link ObservedClient} start theirs up front.
+     */
+    public static long platformThreadsStarted(Work work) throws Exception {
+        long before = THREADS.getTotalStartedThreadCount();
+        work.run();
+        return THREADS.getTotalStartedThreadCount() - before;
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own and waits at most {@code bound}: its result, or
+     * empty if it was not done in time (then it is interrupted and the tests after this one get a
+     * fresh JVM). What it throws is rethrown here.
+     */
+    public static <T> Optional<T> within(Duration bound, Callable<T> call) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, Threads.PREFIX + "bounded");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return Optional.ofNullable(result.get(bound.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException late) {
+            worker.interrupt();
+            KitExtension.requestFreshJvm(); // whatever it still does must not disturb the next tests
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+// Mutant: a cached pool of platform threads instead of virtual threads
+package ch02_downloads;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Plays the part of asyncio: cheap virtual threads that simply block, one per site. */
+public class VirtualThreadDownloader implements Downloader {
+
+    private final HttpClient client;
+
+    public VirtualThreadDownloader(HttpClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    @Override
+    public DownloadReport downloadAll(List<URI> sites) throws InterruptedException {
+        Objects.requireNonNull(sites, "sites");
+        long start = System.nanoTime();
+        List<Download> downloads = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newCachedThreadPool()) {
+            List<Future<byte[]>> bodies = new ArrayList<>();
+            for (URI site : sites) {
+                bodies.add(threads.submit(() -> Http.get(client, site))); // the client is thread-safe: share it
+            }
+            for (int i = 0; i < sites.size(); i++) {
+                try {
+                    downloads.add(new Download(sites.get(i), bodies.get(i).get().length));
+                } catch (ExecutionException e) {
+                    failures.add(new Failure(sites.get(i), Http.reason(e)));
+                }
+            }
+        }
+        return new DownloadReport(downloads, failures, Duration.ofNanos(System.nanoTime() - start));
+    }
+}
