@@ -1,14 +1,14 @@
 package ch04_futures;
 
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 
 /**
  * Every task of {@code Timeouts.firstSuccessful} failed. Unlike {@code invokeAny}'s
  * ExecutionException, which keeps one cause, this keeps each task's, in task order; the first
  * is also {@link #getCause()} and the others are suppressed, so a stack trace shows them all.
  */
-public class AllFailedException extends ExecutionException {
+public class AllFailedException extends CompletionException {
 
     private final List<Throwable> causes;
 

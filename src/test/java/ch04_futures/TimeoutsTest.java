@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -72,12 +72,12 @@ class TimeoutsTest {
     @Test
     @Order(3)
     @Points(1)
-    @DisplayName("withTimeout passes the task's own exception on as the cause of an ExecutionException")
+    @DisplayName("withTimeout passes the task's own exception on as the cause of a CompletionException")
     void withTimeoutFailure() {
         IllegalStateException boom = new IllegalStateException("boom");
         assertThatThrownBy(() -> Timeouts.withTimeout(() -> {
             throw boom;
-        }, Duration.ofSeconds(5), executor)).isInstanceOf(ExecutionException.class).cause().isSameAs(boom);
+        }, Duration.ofSeconds(5), executor)).isInstanceOf(CompletionException.class).cause().isSameAs(boom);
     }
 
     @Test
@@ -99,7 +99,7 @@ class TimeoutsTest {
         String result = null;
         try {
             result = Timeouts.firstSuccessful(tasks, Duration.ofSeconds(5));
-        } catch (ExecutionException thrown) {
+        } catch (CompletionException thrown) {
             fail("firstSuccessful threw the failure of the first task to finish, though another task succeeded"
                     + " later: skip a failed task and wait for the next one to finish", thrown);
         }
@@ -139,11 +139,13 @@ class TimeoutsTest {
     @Test
     @Order(7)
     @Points(2)
-    @DisplayName("firstSuccessful when nothing succeeds in time: TimeoutException, and every task cancelled")
+    @DisplayName("firstSuccessful when nothing succeeds in time: a TimeoutException as the cause, every task cancelled")
     void nothingInTime() {
         List<Callable<String>> tasks = List.of(stalls::stall, stalls::stall);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> Timeouts.firstSuccessful(tasks, SHORT)).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> Timeouts.firstSuccessful(tasks, SHORT))
+                .as("what firstSuccessful threw when no task finished in time").isInstanceOf(CompletionException.class)
+                .isNotInstanceOf(AllFailedException.class).cause().isInstanceOf(TimeoutException.class);
         assertThat(millisSince(start)).as("ms firstSuccessful(100 ms) took with tasks that never end: does it"
                 + " wait with a deadline?").isLessThan(Stalls.BOUND.toMillis() / 2);
         Eventually.within(GRACE, "tasks still running after the timeout: cancel them with cancel(true)",

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -17,11 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A task that is no longer wanted is cancelled with an interrupt, so that it stops working. */
 public class Timeouts {
 
-    public static <T> Optional<T> withTimeout(Callable<T> task, Duration timeout, ExecutorService executor)
-            throws InterruptedException, ExecutionException {
+    public static <T> Optional<T> withTimeout(Callable<T> task, Duration timeout, ExecutorService executor) {
         Objects.requireNonNull(task, "task");
         checkTimeout(timeout);
         Objects.requireNonNull(executor, "executor");
@@ -30,14 +30,18 @@ public class Timeouts {
             return Optional.ofNullable(future.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException tooLate) {
             return Optional.empty();
+        } catch (ExecutionException failed) {
+            throw new CompletionException(failed.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the task");
         } finally {
             future.cancel(true);
             executor.shutdown();
         }
     }
 
-    public static <T> T firstSuccessful(List<Callable<T>> tasks, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    public static <T> T firstSuccessful(List<Callable<T>> tasks, Duration timeout) {
         Objects.requireNonNull(tasks, "tasks");
         if (tasks.isEmpty()) {
             throw new IllegalArgumentException("tasks must not be empty");
@@ -54,7 +58,7 @@ public class Timeouts {
             for (int done = 0; done < tasks.size(); done++) {
                 Future<T> next = finished.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 if (next == null) {
-                    throw new TimeoutException("no task succeeded within " + timeout);
+                    throw new CompletionException(new TimeoutException("no task succeeded within " + timeout));
                 }
                 try {
                     return next.get();
@@ -63,6 +67,9 @@ public class Timeouts {
                 }
             }
             throw new AllFailedException(Arrays.asList(causes));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for the tasks");
         } finally {
             futures.forEach(future -> future.cancel(true)); // the rest are not wanted any more
             pool.shutdownNow();
