@@ -96,7 +96,10 @@ class ChainsTest {
         List<Long> chains = parts.chainMillis(ns);
         double longest = chains.stream().mapToLong(Long::longValue).max().orElseThrow();
         double sum = chains.stream().mapToLong(Long::longValue).sum();
-        // Calibration (2 CPUs, a second build beside): see the class comment.
+        // The limit is halfway between the two ratios. Calibrated on 2 CPUs, 10 self-checks in a row
+        // beside a looping ch03 build and other builds (load average 11-17): the longest chain takes
+        // 362 ms, the sum 1417 ms (limit 2.46 x); the solution took 1.00-1.27 x, the chains joined
+        // one after another 4.03-5.10 x.
         assertThat(elapsed / longest)
                 .as("runAll took %.0f ms = %.2f x the longest chain (%.0f ms); one after another would be %.2f x."
                         + " Are the chains joined one after another?", elapsed, elapsed / longest, longest, sum / longest)
