@@ -94,7 +94,9 @@ public final class SelfCheck implements Callable<Integer> {
             Path classes = compile(dir.resolve("classes"), mutant.sources(), classpath);
             List<String> selection = List.of("--chapter=" + mutant.chapter(),
                     "--exercise=" + String.join(",", mutant.exercises()), "--fail-fast");
-            verdicts.add(verdict(mutant, run(dir, prepend(classes, classpath), selection)));
+            // A mutant is the solution with these classes wrong: the chapter's other exercises are the
+            // solutions, or an exercise that uses another (Multitasking uses EventLoop) dies on a stub.
+            verdicts.add(verdict(mutant, run(dir, prepend(classes, prepend(solutionClasses, classpath)), selection)));
         }
 
         report(chapters, solutions, stubs, verdicts);

@@ -1,0 +1,132 @@
+package ch05_async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
+import kit.grading.Exercise;
+import kit.grading.Points;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+@Exercise(value = "Chains", number = 14)
+class ChainsTest {
+
+    /** The source's seed; its 0–10 s sleeps become 0–200 ms (plus the fixture's 30 ms floor). */
+    private static final long SEED = 444;
+    private static final Duration MAX_DELAY = Duration.ofMillis(200);
+
+    private WatchedParts parts = new WatchedParts(SEED, MAX_DELAY);
+
+    @AfterEach
+    void closeParts() {
+        parts.close();
+    }
+
+    /** Runs the chains; a mistake the fixture saw is reported before whatever it led to. */
+    private List<String> runAll(int... ns) {
+        List<String> results;
+        try {
+            results = Chains.runAll(parts, ns);
+        } catch (RuntimeException failure) {
+            if (!parts.mistakes().isEmpty()) {
+                fail(parts.mistakes().get(0), failure);
+            }
+            throw failure;
+        }
+        assertThat(parts.mistakes()).as(parts.mistakes().isEmpty() ? "" : parts.mistakes().get(0)).isEmpty();
+        return results;
+    }
+
+    private static List<String> expected(int... ns) {
+        return Arrays.stream(ns).mapToObj(n -> RandomParts.result2(n, RandomParts.result1(n))).toList();
+    }
+
+    @Test
+    @Order(1)
+    @Points(1)
+    @DisplayName("one chain gives part2's result, derived from part1's")
+    void oneChain() {
+        assertThat(runAll(1)).containsExactly("result1-2 derived from result1-1");
+    }
+
+    @Test
+    @Order(2)
+    @Points(1)
+    @DisplayName("results come in the order of ns, not in the order the chains finish")
+    void resultsInTheOrderOfNs() {
+        // Longest chain first: the chains finish in the opposite order.
+        int[] ns = IntStream.rangeClosed(1, 5).boxed()
+                .sorted(Comparator.comparing(parts::chain).reversed()).mapToInt(Integer::intValue).toArray();
+        List<String> results = runAll(ns);
+        assertThat(results).as("runAll(parts, %s): results must follow ns, whatever order the chains finish in",
+                Arrays.toString(ns)).containsExactlyElementsOf(expected(ns));
+    }
+
+    @Test
+    @Order(3)
+    @Points(2)
+    @DisplayName("part2 of a chain starts only after its part1 has completed, with part1's result")
+    void part2WaitsForPart1() {
+        assertThat(runAll(1, 2, 3)).containsExactlyElementsOf(expected(1, 2, 3));
+    }
+
+    @Test
+    @Order(4)
+    @Points(2)
+    @DisplayName("all chains run at once: the total time is close to the longest chain, not the sum")
+    void chainsRunAtOnce() {
+        int[] ns = {1, 2, 3, 4, 5};
+        long start = System.nanoTime();
+        List<String> results = runAll(ns);
+        double elapsed = (System.nanoTime() - start) / 1e6;
+        assertThat(results).containsExactlyElementsOf(expected(ns));
+        assertThat(parts.mostChainsRunning())
+                .as("the most chains running at one moment: each chain was waited for before the next started."
+                        + " Start every chain first, then join them")
+                .isEqualTo(ns.length);
+        List<Long> chains = parts.chainMillis(ns);
+        double longest = chains.stream().mapToLong(Long::longValue).max().orElseThrow();
+        double sum = chains.stream().mapToLong(Long::longValue).sum();
+        // The limit is halfway between the two ratios. Calibrated on 2 CPUs, 10 self-checks in a row
+        // beside a looping ch03 build and other builds (load average 11-17): the longest chain takes
+        // 362 ms, the sum 1417 ms (limit 2.46 x); the solution took 1.00-1.27 x, the chains joined
+        // one after another 4.03-5.10 x.
+        assertThat(elapsed / longest)
+                .as("runAll took %.0f ms = %.2f x the longest chain (%.0f ms); one after another would be %.2f x."
+                        + " Are the chains joined one after another?", elapsed, elapsed / longest, longest, sum / longest)
+                .isLessThan((1 + sum / longest) / 2);
+    }
+
+    @Test
+    @Order(5)
+    @Points(1)
+    @DisplayName("a failing part fails runAll with that part's exception as the cause")
+    void failingPartFailsRunAll() {
+        parts.close();
+        parts = new WatchedParts(SEED, MAX_DELAY, 2);
+        assertThatThrownBy(() -> Chains.runAll(parts, 1, 2, 3))
+                .as("runAll when part1(2) fails")
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(WatchedParts.PartFailedException.class);
+    }
+
+    @Test
+    @Order(6)
+    @Points(1)
+    @DisplayName("null parts or ns are refused, naming the argument")
+    void nullsAreRefused() {
+        assertThatThrownBy(() -> Chains.runAll(null, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("parts");
+        assertThatThrownBy(() -> Chains.runAll(parts, (int[]) null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("ns");
+    }
+}

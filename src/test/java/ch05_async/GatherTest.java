@@ -1,0 +1,117 @@
+package ch05_async;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
+import kit.grading.Exercise;
+import kit.grading.Points;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/** The futures are completed by hand on the test thread, in an order the test chooses: no timing. */
+@Exercise(value = "Gather", number = 15)
+class GatherTest {
+
+    private static List<CompletableFuture<String>> pending(int n) {
+        return IntStream.range(0, n).mapToObj(i -> new CompletableFuture<String>()).toList();
+    }
+
+    @Test
+    @Order(1)
+    @Points(1)
+    @DisplayName("all: every value, in the order of the list, though they complete in reverse")
+    void allKeepsListOrder() {
+        List<CompletableFuture<String>> futures = pending(4);
+        CompletableFuture<List<String>> gathered = Gather.all(futures);
+        for (int i = 3; i >= 0; i--) {
+            assertThat(gathered).as("all(...) before every future has completed").isNotDone();
+            futures.get(i).complete("value " + i);
+        }
+        assertThat(gathered.join()).as("all(...) of futures completed from last to first: values in list order,"
+                + " not completion order").containsExactly("value 0", "value 1", "value 2", "value 3");
+    }
+
+    @Test
+    @Order(2)
+    @Points(1)
+    @DisplayName("all of no futures completes at once with an empty list")
+    void allOfNothing() {
+        assertThat(Gather.all(List.<CompletableFuture<String>>of()).join()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    @Points(2)
+    @DisplayName("all fails as soon as one future fails, with its exception, without waiting for the others")
+    void allFailsFast() {
+        List<CompletableFuture<String>> futures = pending(3);
+        CompletableFuture<List<String>> gathered = Gather.all(futures);
+        IllegalStateException boom = new IllegalStateException("boom");
+        futures.get(1).completeExceptionally(boom);
+        assertThat(gathered)
+                .as("all(...) after one future failed while the others are still running: still waiting."
+                        + " CompletableFuture.allOf waits for every future, even after a failure; fail the result"
+                        + " yourself when any future fails")
+                .isCompletedExceptionally();
+        assertThatThrownBy(gathered::join).as("what all(...) failed with: the failed future's own exception")
+                .isInstanceOf(CompletionException.class).cause().isSameAs(boom);
+    }
+
+    @Test
+    @Order(4)
+    @Points(2)
+    @DisplayName("allSettled never fails: each value or exception, in the order of the list")
+    void allSettledKeepsEverything() {
+        List<CompletableFuture<String>> futures = pending(3);
+        CompletableFuture<List<Outcome<String>>> settled = Gather.allSettled(futures);
+        IllegalArgumentException boom = new IllegalArgumentException("boom");
+        futures.get(2).complete("third");
+        futures.get(1).completeExceptionally(boom);
+        assertThat(settled).as("allSettled(...) while a future is still running").isNotDone();
+        futures.get(0).complete("first");
+        assertThat(settled).as("allSettled(...) after one of its futures failed: it failed too. allSettled never"
+                + " fails: turn each future into an Outcome (handle) before waiting for them all")
+                .isNotCompletedExceptionally();
+        assertThat(settled.join()).as("allSettled(...) of [\"first\", a failure, \"third\"], completed last to first:"
+                        + " outcomes in list order, the failure as the exception itself (not wrapped)")
+                .containsExactly(new Outcome.Success<>("first"), new Outcome.Failed<>(boom),
+                        new Outcome.Success<>("third"));
+    }
+
+    @Test
+    @Order(5)
+    @Points(1)
+    @DisplayName("allSettled unwraps a failure that reached a future through a dependent stage")
+    void allSettledUnwraps() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        CompletableFuture<String> source = new CompletableFuture<>();
+        CompletableFuture<String> dependent = source.thenApply(value -> value + "!");
+        source.completeExceptionally(boom);
+        assertThat(Gather.allSettled(List.of(dependent)).join())
+                .as("allSettled of a stage that failed because the stage before it did: the original exception,"
+                        + " not the CompletionException the dependent stage wraps it in")
+                .containsExactly(new Outcome.Failed<>(boom));
+    }
+
+    @Test
+    @Order(6)
+    @Points(1)
+    @DisplayName("a null list or a null future is refused, naming the argument")
+    void nullsAreRefused() {
+        List<CompletableFuture<String>> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertThatThrownBy(() -> Gather.all(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("futures");
+        assertThatThrownBy(() -> Gather.allSettled(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("futures");
+        assertThatThrownBy(() -> Gather.all(withNull)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("futures");
+        assertThatThrownBy(() -> Gather.allSettled(withNull)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("futures");
+    }
+}
