@@ -52,7 +52,7 @@ class CompletionOrderTest {
     @TempDir
     Path dir;
 
-    private final ObservedClient client = FakeServer.client(Duration.ofSeconds(10));
+    private final ObservedClient client = server.client(Duration.ofSeconds(10));
 
     /**
      * Jetty starts its connector's scheduler thread (not a daemon) at the first connection: let
@@ -60,7 +60,7 @@ class CompletionOrderTest {
      */
     @BeforeAll
     static void warmUpServer() {
-        try (ObservedClient warmUp = FakeServer.client(Duration.ofSeconds(10))) {
+        try (ObservedClient warmUp = server.client(Duration.ofSeconds(10))) {
             warmUp.sendAsync(HttpRequest.newBuilder(server.site("warm-up", Duration.ZERO)).build(),
                     HttpResponse.BodyHandlers.discarding()).join();
         }
@@ -92,7 +92,7 @@ class CompletionOrderTest {
      */
     private void assertCompletionOrder(List<String> messages, long start) {
         Map<String, Long> sentAt = new HashMap<>();
-        server.served().forEach(s -> sentAt.put(s.url().substring(s.url().lastIndexOf('/') + 1), s.endNanos()));
+        server.served().forEach(s -> sentAt.put(s.url().substring(s.url().lastIndexOf('/') + 1), s.answeredNanos()));
         List<Long> completed = messages.stream()
                 .map(m -> m.startsWith("Finished downloading ") ? sentAt.get(m.substring(21)) : start).toList();
         for (int later = 0; later < messages.size(); later++) {
