@@ -43,7 +43,11 @@ class CompletionOrderTest {
     private static final Duration STEP = Duration.ofMillis(200);
     /**
      * Two files the server finished sending less than this apart may be reported in either order:
-     * the client's threads wake late on a loaded machine. Calibration: see the report of issue 4.
+     * the client's threads wake late on a loaded machine (by their delays alone, forms 150 ms
+     * apart once came out swapped at load average 14 on 2 CPUs). Calibrated: 10 self-checks in a
+     * row beside other builds (load average 11-17), the solution never failed; reading in
+     * submission order was caught every time, the slow form reported 372-1076 ms after a form
+     * the server had finished before it.
      */
     private static final Duration MARGIN = STEP.dividedBy(2);
     private static final Duration OVERLAP = Duration.ofMillis(400);
@@ -111,6 +115,8 @@ class CompletionOrderTest {
     private List<String> downloadAll(List<URI> urls, int workers) {
         try {
             return CompletionOrder.downloadAll(urls, dir, workers, client);
+        } catch (UnsupportedOperationException todo) {
+            throw todo; // the stub: the scoreboard says "not done yet"
         } catch (RuntimeException escaped) {
             return fail("downloadAll threw " + escaped + ": a failed download must be reported in its message"
                     + " (\"Failed <url>: ...\") inside the loop, and the loop go on to the next", escaped);
