@@ -26,8 +26,10 @@ final class DownloadChecks {
     // Long enough that 160 requests sent at once are all at the server together, even when a second
     // build delays some of them by a few hundred ms (at 100 ms the solutions saw 28-160 at once).
     static final Duration CROWD_DELAY = Duration.ofMillis(500);
-    // Calibration, 160 sites at 500 ms, with two other builds running: the solutions had 160 in flight
-    // at once and took 0.6-1.3 s per round; join() inside the loop had 1 in flight and needs 80 s.
+    // Calibration, 160 sites at 500 ms, 10 self-checks beside other builds (load 9-29 on 2 CPUs): cold
+    // first rounds saw 72-160 in flight in 1.1-2.5 s, so up to two more rounds follow; the round that
+    // counted saw 106-160 in flight in 0.75-1.8 s (async needed 2 rounds twice, virtual threads 2 rounds
+    // six times and 3 once). join() inside the loop saw 1 in flight and was not done after 8 s.
     static final int CROWD_IN_FLIGHT = 100;
     static final Duration CROWD_TIME = CROWD_DELAY.multipliedBy(4);
     private static final Duration ROUND_BOUND = Duration.ofSeconds(8);
