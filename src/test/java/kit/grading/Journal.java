@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,9 +106,5 @@ public final class Journal {
 
     /** The plan, the outcomes so far, the test that started and has not finished, and whether the run got to its end. */
     public record State(List<PlannedTest> plan, Map<String, TestOutcome> outcomes, String running, boolean done) {
-
-        public List<PlannedTest> planned() {
-            return new ArrayList<>(plan);
-        }
     }
 }
