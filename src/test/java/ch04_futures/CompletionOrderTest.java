@@ -20,8 +20,6 @@ import kit.FakeServer;
 import kit.ObservedClient;
 import kit.grading.Exercise;
 import kit.grading.Points;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -56,24 +54,7 @@ class CompletionOrderTest {
     @TempDir
     Path dir;
 
-    private final ObservedClient client = server.client(Duration.ofSeconds(10));
-
-    /**
-     * Jetty starts its connector's scheduler thread (not a daemon) at the first connection: let
-     * that happen before the first test, or the leak check would blame the exercise for it.
-     */
-    @BeforeAll
-    static void warmUpServer() {
-        try (ObservedClient warmUp = server.client(Duration.ofSeconds(10))) {
-            warmUp.sendAsync(HttpRequest.newBuilder(server.site("warm-up", Duration.ZERO)).build(),
-                    HttpResponse.BodyHandlers.discarding()).join();
-        }
-    }
-
-    @AfterEach
-    void closeClient() {
-        client.close();
-    }
+    private final ObservedClient client = server.client(Duration.ofSeconds(10)); // closed by the server after each test
 
     /** The forms, each answered after {@code delay}. */
     private List<URI> forms(Duration delay) {
