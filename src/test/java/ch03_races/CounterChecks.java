@@ -1,15 +1,14 @@
 package ch03_races;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
+import kit.Eventually;
 import kit.Threads;
 import kit.grading.KitExtension;
-import org.awaitility.core.ConditionTimeoutException;
 
 /** The checks both counter exercises share. */
 final class CounterChecks {
@@ -38,15 +37,16 @@ final class CounterChecks {
             }, Threads.PREFIX + "reader");
             reader.setDaemon(true);
             reader.start();
-            await("a reader spinning on a fresh counter keeps spinning").during(Duration.ofMillis(300))
-                    .atMost(Duration.ofSeconds(3)).until(() -> !sawIt.get());
+            Eventually.throughout(Duration.ofMillis(300), Duration.ofSeconds(3), "round " + round
+                    + ": a reader spinning on get() of a new counter stopped before anything was incremented",
+                    () -> assertThat(sawIt).isFalse());
             counter.increment();
             try {
-                await().atMost(Duration.ofSeconds(2)).untilTrue(sawIt);
-            } catch (ConditionTimeoutException stale) {
+                Eventually.within(Duration.ofSeconds(2), "round " + round + ": a thread spinning on get() never saw"
+                        + " the increment (waited 2 s): " + hint, () -> assertThat(sawIt).isTrue());
+            } catch (AssertionError stale) {
                 KitExtension.requestFreshJvm(); // the reader spins for ever
-                throw new AssertionError("round " + round + ": a thread spinning on get() never saw the increment"
-                        + " (waited 2 s): " + hint);
+                throw stale;
             }
         }
     }
