@@ -183,8 +183,8 @@ public final class RunTests implements Callable<Integer> {
                 case ABORTED -> thrown instanceof TestAbortedException ? TestOutcome.Status.NOT_GRADABLE : TestOutcome.Status.FAILED;
                 case FAILED -> TestOutcome.Status.FAILED;
             };
-            record(id, new TestOutcome(id.getUniqueId(), status, describe(thrown), seconds));
-            if (failFast && status == TestOutcome.Status.FAILED && planned(id).graded()) {
+            PlannedTest test = record(id, new TestOutcome(id.getUniqueId(), status, describe(thrown), seconds));
+            if (failFast && status == TestOutcome.Status.FAILED && test.graded()) {
                 journal.done(); // one graded failure is all the self-check needs to know of a mutant
                 System.out.flush();
                 Runtime.getRuntime().halt(0);
@@ -195,7 +195,8 @@ public final class RunTests implements Callable<Integer> {
             }
         }
 
-        private void record(TestIdentifier id, TestOutcome outcome) {
+        /** Journals and prints the outcome; returns what the test is, for the caller's own use. */
+        private PlannedTest record(TestIdentifier id, TestOutcome outcome) {
             running = null;
             journal.finished(outcome);
             PlannedTest test = planned(id);
@@ -207,6 +208,7 @@ public final class RunTests implements Callable<Integer> {
             System.out.printf("%s %s (%.1f s)%s%n", mark, test.title(), outcome.seconds(),
                     outcome.status() == TestOutcome.Status.PASSED ? "" : "\n         " + outcome.hint());
             System.out.flush();
+            return test;
         }
 
         /** Called by the shutdown hook: someone called System.exit while a test ran. */
