@@ -70,10 +70,7 @@ public final class Jcstress {
                 + CPUS_NEEDED + " CPUs to run two actors at once, this machine has " + cpus);
         Class<?> holder = stressTest.getEnclosingClass() == null ? stressTest : stressTest.getEnclosingClass();
         Map<String, Outcomes> all = RUNS.computeIfAbsent(holder, Jcstress::runAll);
-        Outcomes outcomes = all.get(stressTest.getName().replace('$', '.'));
-        if (outcomes == null) {
-            outcomes = all.get(stressTest.getName());
-        }
+        Outcomes outcomes = all.get(stressTest.getName().replace('$', '.')); // jcstress names nested tests with dots
         if (outcomes == null) {
             throw new AssertionError("jcstress did not run " + stressTest.getName() + "; it ran " + all.keySet()
                     + ". Its console log is in " + workDir(holder).resolve("console.log"));
