@@ -19,15 +19,15 @@ import java.util.stream.Stream;
 import kit.FakeServer;
 import kit.Measure;
 import kit.ObservedClient;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-@Exercise(value = "TemperatureFetcher", number = 2)
+@Exercise(2)
 class TemperatureFetcherTest {
 
     @RegisterExtension
@@ -38,9 +38,7 @@ class TemperatureFetcherTest {
             "Toronto", "Charlottetown", "Quebec", "Regina");
     /** Unknown to the service; the space and the apostrophe need URL encoding. */
     private static final List<String> UNKNOWN = List.of("Saint John's", "Atlantis");
-    // Nine overlapping requests could be up to 9x faster than nine in a row. Calibration, 20 self-checks
-    // beside other builds (load 4-29 on 2 CPUs): the solution measured 6.5-9.0x (best of 3); start and
-    // join in one loop measured 1.0x.
+    // Nine overlapping requests could be up to 9x faster than nine in a row (CALIBRATION.md, ch01).
     private static final double SPEEDUP = 3.0;
     private static final Duration OVERLAP_DELAY = Duration.ofMillis(300);
 
@@ -108,9 +106,7 @@ class TemperatureFetcherTest {
     @Points(2)
     @DisplayName("fetchWithThreads has all nine requests in flight at once, each from its own platform thread")
     void allNineInFlightAtOnce() throws InterruptedException {
-        // Nine threads start within a few ms, but a busy machine once held one back past 100 ms (the
-        // solution saw 8 at once in 1 of 9 self-checks at D). At 300 ms, best of up to 3 rounds, it saw
-        // 9 in 11 of 11 self-checks beside other builds; start and join in one loop, and run(), saw 1.
+        // A longer delay than D, best of up to 3 rounds: a busy machine can hold one thread back (CALIBRATION.md).
         serveWeather(OVERLAP_DELAY);
         int maxInFlight = 0;
         for (int round = 0; round < 3 && maxInFlight < CITIES.size(); round++) {

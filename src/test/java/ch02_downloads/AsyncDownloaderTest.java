@@ -9,23 +9,23 @@ import java.util.List;
 import java.util.Optional;
 import kit.FakeServer;
 import kit.Measure;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Threads;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-@Exercise(value = "AsyncDownloader", number = 4)
+@Exercise(4)
 class AsyncDownloaderTest {
 
     @RegisterExtension
     static final FakeServer server = new FakeServer();
 
     private static final int SITES = 80;
-    // Platform threads started while downloading 80 sites. The test's client and the fake server
-    // start theirs beforehand. Calibration, 10 self-checks beside other builds: the solution started
-    // 0 every time; a platform thread per request started 80 every time.
+    // Platform threads started while downloading 80 sites; the test's client and the fake server
+    // start theirs beforehand (CALIBRATION.md, ch02).
     private static final long FEW_THREADS = SITES / 5;
 
     @Test
@@ -63,7 +63,7 @@ class AsyncDownloaderTest {
     void fewThreads() throws Exception {
         List<URI> sites = DownloadChecks.quickSites(server, SITES);
         AsyncDownloader downloader = new AsyncDownloader(server.client(DownloadChecks.PATIENT));
-        Optional<Long> started = Measure.within(Duration.ofSeconds(8),
+        Optional<Long> started = Threads.callWithin(Duration.ofSeconds(8),
                 () -> Measure.platformThreadsStarted(() -> downloader.downloadAll(sites)));
         assertThat(started).as("downloading %d sites was not done after 8 s", sites.size()).isPresent();
         Measure.log("platform threads started", started.get());

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import kit.FakeServer;
 import kit.Measure;
+import kit.Threads;
 
 /** The checks every downloader of the chapter must pass, written once. */
 final class DownloadChecks {
@@ -24,12 +25,8 @@ final class DownloadChecks {
     /** The crowd: as many sites as the source's 160 downloads, each answering after CROWD_DELAY. */
     static final int CROWD = 160;
     // Long enough that 160 requests sent at once are all at the server together, even when a second
-    // build delays some of them by a few hundred ms (at 100 ms the solutions saw 28-160 at once).
+    // build delays some of them (CALIBRATION.md, ch02).
     static final Duration CROWD_DELAY = Duration.ofMillis(500);
-    // Calibration, 160 sites at 500 ms, 10 self-checks beside other builds (load 9-29 on 2 CPUs): cold
-    // first rounds saw 72-160 in flight in 1.1-2.5 s, so up to two more rounds follow; the round that
-    // counted saw 106-160 in flight in 0.75-1.8 s (async needed 2 rounds twice, virtual threads 2 rounds
-    // six times and 3 once). join() inside the loop saw 1 in flight and was not done after 8 s.
     static final int CROWD_IN_FLIGHT = 100;
     static final Duration CROWD_TIME = CROWD_DELAY.multipliedBy(4);
     private static final Duration ROUND_BOUND = Duration.ofSeconds(8);
@@ -124,7 +121,7 @@ final class DownloadChecks {
         Round best = null;
         for (int round = 0; round < 3; round++) {
             long start = System.nanoTime();
-            Optional<DownloadReport> report = Measure.within(ROUND_BOUND, () -> downloader.downloadAll(sites));
+            Optional<DownloadReport> report = Threads.callWithin(ROUND_BOUND, () -> downloader.downloadAll(sites));
             int inFlight = server.maxInFlight(served -> served.startNanos() >= start);
             assertThat(report).as("downloading %d sites that each answer after %d ms was not done after %d s; the"
                     + " server saw at most %d requests in flight at once. Are all requests sent before any is"

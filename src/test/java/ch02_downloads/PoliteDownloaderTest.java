@@ -8,22 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import kit.FakeServer;
 import kit.Measure;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-@Exercise(value = "PoliteDownloader", number = 6)
+@Exercise(6)
 class PoliteDownloaderTest {
 
     @RegisterExtension
     static final FakeServer server = new FakeServer();
 
-    // Calibration, 10 self-checks beside other builds: the solution saw exactly 4 in flight at most, and
-    // 4 again after the failures, every time; a permit taken after sending saw 11-26; a permit kept by
-    // each failure saw 2 after the failures.
     private static final int LIMIT = 4;
 
     @Test

@@ -10,14 +10,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import kit.FakeServer;
 import kit.Measure;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-@Exercise(value = "ThreadPoolDownloader", number = 3)
+@Exercise(3)
 class ThreadPoolDownloaderTest {
 
     @RegisterExtension
@@ -25,9 +25,7 @@ class ThreadPoolDownloaderTest {
 
     private static final int WORKERS = 5;
     private static final int SITES = 40;
-    // 20 sites at 50 ms each: 5 workers could be 5x faster than one after another. Calibration, 10
-    // self-checks beside other builds (load 15-29 on 2 CPUs): the solution measured 4.1-4.9x (best of 3);
-    // future.get() inside the submit loop measured 1.0x (and saw 1 in flight, where the solution saw 5).
+    // 20 sites at 50 ms each: 5 workers could be 5x faster than one after another (CALIBRATION.md, ch02).
     private static final double SPEEDUP = 3.0;
 
     /** Every session the downloader opened, in the order it opened them. */

@@ -7,14 +7,14 @@ import java.net.URI;
 import java.util.List;
 import kit.FakeServer;
 import kit.ObservedClient;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-@Exercise(value = "VirtualThreadDownloader", number = 5)
+@Exercise(5)
 class VirtualThreadDownloaderTest {
 
     @RegisterExtension

@@ -1,14 +1,15 @@
 package ch03_races;
 
 import kit.Jcstress;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.NeedsCpus;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Exercise(value = "AtomicCounter", number = 8)
+@Exercise(8)
 class AtomicCounterTest {
 
     @Test
@@ -24,6 +25,7 @@ class AtomicCounterTest {
     @Order(2)
     @Points(2)
     @Timeout(240)
+    @NeedsCpus(2)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
         Jcstress.run(CounterStress.AtomicLostUpdate.class).assertNothingForbidden(

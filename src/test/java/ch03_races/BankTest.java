@@ -14,10 +14,10 @@ import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 
-@Exercise(value = "Bank", number = 9)
+@Exercise(9)
 class BankTest {
 
     private static final int THREADS = 8;

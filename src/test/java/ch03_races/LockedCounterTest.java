@@ -1,15 +1,16 @@
 package ch03_races;
 
 import kit.Jcstress;
-import kit.grading.Demonstration;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.NeedsCpus;
+import kit.Demonstration;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Exercise(value = "LockedCounter", number = 7)
+@Exercise(7)
 class LockedCounterTest {
 
     @Test
@@ -25,6 +26,7 @@ class LockedCounterTest {
     @Order(3)
     @Points(2)
     @Timeout(240)
+    @NeedsCpus(2)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
         Jcstress.run(CounterStress.LockedLostUpdate.class).assertNothingForbidden(
@@ -46,6 +48,7 @@ class LockedCounterTest {
     @Order(4)
     @Demonstration
     @Timeout(240)
+    @NeedsCpus(2)
     @DisplayName("the unsynchronised counter loses updates (jcstress, the race made visible)")
     void unsafeCounterLosesUpdates() {
         Jcstress.run(CounterStress.UnsafeLostUpdate.class).assertSeen("1",

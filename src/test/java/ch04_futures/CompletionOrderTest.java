@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import kit.FakeServer;
 import kit.ObservedClient;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first is the slowest and the others finish STEP apart; the order expected is the one the
  * server observed, so that a request that arrived late under load does not count as a mistake.
  */
-@Exercise(value = "CompletionOrder", number = 11)
+@Exercise(11)
 class CompletionOrderTest {
 
     @RegisterExtension
@@ -41,11 +41,7 @@ class CompletionOrderTest {
     private static final Duration STEP = Duration.ofMillis(200);
     /**
      * Two files the server finished sending less than this apart may be reported in either order:
-     * the client's threads wake late on a loaded machine (by their delays alone, forms 150 ms
-     * apart once came out swapped at load average 14 on 2 CPUs). Calibrated: 10 self-checks in a
-     * row beside other builds (load average 11-17), the solution never failed; reading in
-     * submission order was caught every time, the slow form reported 372-1076 ms after a form
-     * the server had finished before it.
+     * the client's threads wake late on a loaded machine (CALIBRATION.md, ch04).
      */
     private static final Duration MARGIN = STEP.dividedBy(2);
     private static final Duration OVERLAP = Duration.ofMillis(400);

@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import kit.Eventually;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-@Exercise(value = "ParallelMap", number = 12)
+@Exercise(12)
 class ParallelMapTest {
 
     /** How long a test waits for threads to stop: they are interrupted and should stop at once. */

@@ -16,14 +16,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import kit.Eventually;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-@Exercise(value = "Timeouts", number = 13)
+@Exercise(13)
 class TimeoutsTest {
 
     /** How long a test waits for an interrupted task to notice: it should at once. */

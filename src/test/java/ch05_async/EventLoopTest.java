@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** Virtual time makes every log exact: no test here depends on how fast this machine is, but one. */
-@Exercise(value = "EventLoop", number = 16)
+@Exercise(16)
 class EventLoopTest {
 
     private final List<Throwable> reported = new ArrayList<>();

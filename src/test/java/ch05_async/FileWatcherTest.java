@@ -13,15 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import kit.Eventually;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Notifications come from the operating system: every wait is an Awaitility wait with a bound. */
-@Exercise(value = "FileWatcher", number = 17)
+@Exercise(17)
 class FileWatcherTest {
 
     /** Far above the few milliseconds inotify takes, for a loaded machine. */

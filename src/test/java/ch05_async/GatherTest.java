@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
-import kit.grading.Exercise;
-import kit.grading.Points;
+import kit.Exercise;
+import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** The futures are completed by hand on the test thread, in an order the test chooses: no timing. */
-@Exercise(value = "Gather", number = 15)
+@Exercise(15)
 class GatherTest {
 
     private static List<CompletableFuture<String>> pending(int n) {

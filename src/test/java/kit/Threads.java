@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import kit.grading.KitExtension;
 
 /**
  * Runs test code on several threads at once and brings whatever they throw back to the test
@@ -24,9 +28,6 @@ public final class Threads {
 
     private Threads() {
     }
-
-    /** Thread names the kit's own workers carry, so that leak checks and reports can tell them apart. */
-    public static final String PREFIX = "racer-";
 
     /**
      * Starts {@code threads} threads that all begin {@code body} at the same moment, waits for all
@@ -54,7 +55,7 @@ public final class Threads {
                         failure.get().addSuppressed(t);
                     }
                 }
-            }, PREFIX + i);
+            }); // a default name: code under test cannot tell the test's threads from any other
             worker.setDaemon(true); // a deadlocked racer must not keep the JVM alive
             workers.add(worker);
             worker.start();
@@ -80,7 +81,7 @@ public final class Threads {
             String deadlocks = ThreadReport.deadlocks(workers);
             String report = deadlocks.isEmpty() ? ThreadReport.describe(stuck) : deadlocks;
             stuck.forEach(Thread::interrupt);
-            KitExtension.requestFreshJvm(); // stuck threads stay stuck; the next tests get a clean JVM
+            KitExtension.requestFreshJvm("racing threads were stuck"); // they stay stuck; the next tests get a clean JVM
             throw new AssertionError(stuck.size() + " of " + threads + " threads were not done after "
                     + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms: " + report);
         }
@@ -95,5 +96,39 @@ public final class Threads {
             throw new AssertionError("a racing thread failed: " + first, first);
         }
         return elapsed;
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own and waits at most {@code bound}: its result, or
+     * empty if it was not done in time (then it is interrupted and the tests after this one get a
+     * fresh JVM). What it throws is rethrown here.
+     */
+    public static <T> Optional<T> callWithin(Duration bound, Callable<T> call) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return Optional.ofNullable(result.get(bound.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException late) {
+            worker.interrupt();
+            KitExtension.requestFreshJvm("a bounded call was not done in time"); // it must not disturb the next tests
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 }

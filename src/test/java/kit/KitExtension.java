@@ -1,0 +1,116 @@
+package kit;
+
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+/**
+ * What every graded test gets: a timeout that says why (deadlocked threads and the locks they
+ * hold), and a check that the exercise left no thread of its own running. A test after which
+ * threads may still be spinning says so in a report entry ({@link #FRESH_JVM}), so that whoever
+ * runs the tests can give the tests after it a fresh JVM.
+ */
+public final class KitExtension implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
+
+    /** The report entry a test publishes when the JVM it ran in is unfit for the tests after it. */
+    public static final String FRESH_JVM = "threadwork.fresh-jvm";
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KitExtension.class);
+    private static final Duration GRACE = Duration.ofSeconds(2);
+
+    // Set by kit code during a test, published and cleared after it.
+    private static volatile String freshJvmWanted;
+
+    /** For a test that knowingly leaves a thread spinning: the tests after it should get a fresh JVM. */
+    public static void requestFreshJvm(String why) {
+        freshJvmWanted = why;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        context.getTestMethod().map(m -> m.getAnnotation(NeedsCpus.class)).ifPresent(needs -> {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            // The grader does not even start such a test on a smaller machine; this is for runs from an IDE.
+            Assumptions.assumeTrue(cpus >= needs.value(), () -> "not gradable on this machine: it needs "
+                    + needs.value() + " CPUs, this machine has " + cpus);
+        });
+        context.getStore(NS).put("threads", liveThreads());
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        if (thrown instanceof TimeoutException) {
+            requestFreshJvm("a test timed out");
+            Set<Thread> started = startedSince(context);
+            Set<Thread> involved = new HashSet<>(started);
+            involved.addAll(Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith("junit-")).toList());
+            String deadlocks = ThreadReport.deadlocks(involved);
+            String detail = !deadlocks.isEmpty() ? deadlocks
+                    : started.isEmpty() ? "no thread of the exercise is left; is the test's own thread spinning or waiting for ever?"
+                    : "threads still running:\n" + ThreadReport.describe(started);
+            AssertionError timedOut = new AssertionError(thrown.getMessage() + ": " + detail, thrown);
+            throw timedOut;
+        }
+        throw thrown;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        try {
+            checkNothingLeftRunning(context);
+        } finally {
+            String why = freshJvmWanted;
+            freshJvmWanted = null;
+            if (why != null) {
+                context.publishReportEntry(FRESH_JVM, why);
+            }
+        }
+    }
+
+    private void checkNothingLeftRunning(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            return; // the first failure is the one worth reading
+        }
+        Set<Thread> leaked = startedSince(context);
+        leaked.removeIf(thread -> thread.isDaemon() || thread.getName().startsWith("junit-"));
+        if (leaked.isEmpty()) {
+            return;
+        }
+        try {
+            await().atMost(GRACE).until(() -> leaked.stream().noneMatch(Thread::isAlive));
+        } catch (ConditionTimeoutException stillThere) {
+            leaked.removeIf(thread -> !thread.isAlive());
+            if (leaked.stream().anyMatch(thread -> thread.getState() == Thread.State.RUNNABLE)) {
+                requestFreshJvm("threads left running");
+            }
+            throw new AssertionError("threads left running after the exercise returned (shut down your pool,"
+                    + " join your threads): \n" + ThreadReport.describe(leaked));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Thread> startedSince(ExtensionContext context) {
+        Set<Thread> before = context.getStore(NS).get("threads", Set.class);
+        Set<Thread> now = liveThreads();
+        if (before != null) {
+            now.removeAll(before);
+        }
+        now.removeIf(thread -> thread == Thread.currentThread());
+        return now;
+    }
+
+    private static Set<Thread> liveThreads() {
+        return new HashSet<>(List.copyOf(Thread.getAllStackTraces().keySet()));
+    }
+}
