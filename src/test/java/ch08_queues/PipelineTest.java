@@ -107,8 +107,8 @@ class PipelineTest {
         }
         Throwable failure = shutDown(pipeline);
         assertThat(failure).as("what shutdown() threw, though no function failed").isNull();
-        assertThat(delivered).as("what reached the last stage, in order: every item once, as put")
-                .containsExactlyElementsOf(expected(0, 500));
+        assertThat(delivered).as("what reached the last stage, in order: every item once, as put (shutdown must"
+                + " not drop the items in flight)").containsExactlyElementsOf(expected(0, 500));
         assertThat(stageThreads).as("threads the three stages ran on: three of their own, not the caller")
                 .hasSize(3).doesNotContain(Thread.currentThread());
         assertThat(stageThreads).as("stage threads alive after shutdown() returned: it must wait for them to end")
@@ -191,7 +191,7 @@ class PipelineTest {
     @DisplayName("a function that throws loses only its item: the stage goes on, and shutdown reports the failure with its cause")
     void failingItemIsSkippedAndReported() throws Exception {
         IllegalStateException bad = new IllegalStateException("item 3 is bad");
-        Pipeline<Integer, Integer, String> pipeline = pipeline(2, false, a -> {
+        Pipeline<Integer, Integer, String> pipeline = pipeline(10, false, a -> {
             if (a == 3) {
                 throw bad;
             }

@@ -149,7 +149,15 @@ class PoisonPillTest {
     @DisplayName("a writer that pauses: the reader waits for the sentinel, it does not stop when the channel is empty")
     void readerWaitsThroughAPause() throws Exception {
         WatchedChannel channel = new WatchedChannel(HELD_COUNT / 2);
-        TransferResult result = finish(channel, pausedTransfer(channel));
+        Blocking.Call<TransferResult> call = pausedTransfer(channel);
+        try {
+            Eventually.throughout(PAUSE, BOUND, "the reader ended while the writer paused at " + HELD_COUNT / 2 + ": "
+                    + STOPS_AT_SENTINEL, () -> assertThat(channel.readers()).allMatch(Thread::isAlive));
+        } catch (AssertionError stopped) {
+            channel.release();
+            throw stopped;
+        }
+        TransferResult result = finish(channel, call);
         assertThat(result.received()).as("numbers received of %,d by a reader whose writer paused at %,d: the reader"
                 + " stopped when the channel was empty for a moment; %s", HELD_COUNT, HELD_COUNT / 2, STOPS_AT_SENTINEL)
                 .isEqualTo(HELD_COUNT);

@@ -1,0 +1,199 @@
+package ch09_sync;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+
+/**
+ * The buffer's stress tests, run by jcstress millions of times each from the graded test
+ * ({@code kit.Jcstress}). Two actors use one small buffer at the same moment; the arbiter looks
+ * at what is left once both are done. An item lost or taken twice shows up as an outcome no
+ * correct buffer can give. No actor ever has to wait: every take() finds an item, every put()
+ * finds room, so a broken buffer cannot hang the run.
+ */
+public final class BufferStress {
+
+    /** Marks "the arbiter took nothing" (the buffer said it was empty). */
+    static final int NOTHING = -1;
+    /** Marks "take() returned null": the buffer lost track of its items. */
+    static final int NULL = -2;
+
+    private BufferStress() {
+    }
+
+    static int value(Integer item) {
+        return item == null ? NULL : item;
+    }
+
+    /** The first item, or {@link #NOTHING} if the buffer says it is empty. */
+    static int takeIfAny(BoundedBuffer<Integer> buffer) {
+        if (buffer.size() == 0) {
+            return NOTHING;
+        }
+        try {
+            return value(buffer.take());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void put(BoundedBuffer<Integer> buffer, int item) {
+        try {
+            buffer.put(item);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int take(BoundedBuffer<Integer> buffer) {
+        try {
+            return value(buffer.take());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /*
+     * A buffer of 2 holds item 1. One actor puts 2 while the other takes. The taker must get 1
+     * (first in, first out), and afterwards the buffer must hold exactly item 2.
+     *
+     *   RESULT  (table printed by a run: see CALIBRATION.md, ch09)
+     */
+    @JCStressTest
+    @Description("put and take at once: is anything lost, duplicated or out of order?")
+    @Outcome(id = "1, 1, 2", expect = ACCEPTABLE, desc = "The taker got 1; 2 is left, alone.")
+    @Outcome(expect = FORBIDDEN, desc = "An item was lost, taken twice or out of order, or the size is wrong.")
+    @State
+    public static class PutAndTake {
+        final BoundedBuffer<Integer> buffer = new BoundedBuffer<>(2);
+
+        public PutAndTake() {
+            put(buffer, 1);
+        }
+
+        @Actor
+        public void producer() {
+            put(buffer, 2);
+        }
+
+        @Actor
+        public void consumer(III_Result r) {
+            r.r1 = take(buffer);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r2 = buffer.size();
+            r.r3 = takeIfAny(buffer);
+        }
+    }
+
+    /* A buffer of 2 holds 1 and 2; two actors take at once: each gets one, neither the same. */
+    @JCStressTest
+    @Description("two takes at once: does each item go to exactly one taker?")
+    @Outcome(id = {"1, 2, 0", "2, 1, 0"}, expect = ACCEPTABLE, desc = "Each taker got a different item; the buffer is empty.")
+    @Outcome(expect = FORBIDDEN, desc = "Both takers got the same item, or one got nothing, or the size is wrong.")
+    @State
+    public static class TwoTakes {
+        final BoundedBuffer<Integer> buffer = new BoundedBuffer<>(2);
+
+        public TwoTakes() {
+            put(buffer, 1);
+            put(buffer, 2);
+        }
+
+        @Actor
+        public void consumer1(III_Result r) {
+            r.r1 = take(buffer);
+        }
+
+        @Actor
+        public void consumer2(III_Result r) {
+            r.r2 = take(buffer);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = buffer.size();
+        }
+    }
+
+    /* An empty buffer of 2; two actors put at once: both items must be there, one after the other. */
+    @JCStressTest
+    @Description("two puts at once: are both items kept?")
+    @Outcome(id = {"2, 1, 2", "2, 2, 1"}, expect = ACCEPTABLE, desc = "Both items are there, in the order they came.")
+    @Outcome(expect = FORBIDDEN, desc = "One put overwrote the other, or the size is wrong.")
+    @State
+    public static class TwoPuts {
+        final BoundedBuffer<Integer> buffer = new BoundedBuffer<>(2);
+
+        @Actor
+        public void producer1() {
+            put(buffer, 1);
+        }
+
+        @Actor
+        public void producer2() {
+            put(buffer, 2);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = buffer.size();
+            r.r2 = takeIfAny(buffer);
+            r.r3 = takeIfAny(buffer);
+        }
+    }
+
+    /** The ring without a lock: what a buffer is before it is made thread-safe. */
+    static final class UnlockedRing {
+        final int[] items = new int[2];
+        int count;
+
+        void put(int item) {
+            items[count] = item; // two puts at once can both write slot 0
+            count++;
+        }
+    }
+
+    /*
+     * The control and the demonstration: the same two puts on a ring without a lock.
+     *
+     *   RESULT  (table printed by a run: see CALIBRATION.md, ch09)
+     */
+    @JCStressTest
+    @Description("two puts at once on a ring without a lock: are both items kept?")
+    @Outcome(id = {"2, 1, 2", "2, 2, 1"}, expect = ACCEPTABLE, desc = "Both items are there: the puts did not overlap.")
+    @Outcome(id = {"1, 1, 0", "1, 2, 0", "2, 1, 0", "2, 2, 0", "1, 0, 0"}, expect = ACCEPTABLE_INTERESTING,
+            desc = "The puts overlapped: an item was overwritten or the count lost an increment.")
+    @Outcome(expect = ACCEPTABLE_INTERESTING, desc = "The puts overlapped in some other way.")
+    @State
+    public static class UnlockedTwoPuts {
+        final UnlockedRing ring = new UnlockedRing();
+
+        @Actor
+        public void producer1() {
+            ring.put(1);
+        }
+
+        @Actor
+        public void producer2() {
+            ring.put(2);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = ring.count;
+            r.r2 = ring.items[0];
+            r.r3 = ring.items[1];
+        }
+    }
+}
