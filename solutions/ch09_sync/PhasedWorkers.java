@@ -6,12 +6,14 @@ import java.util.Objects;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One thread per worker and one CyclicBarrier, reused for every phase: it trips when all
  * workers have arrived, then waits for the next round. {@code failure} is set at most once;
- * each worker reads it after the barrier, where every worker's step of that phase is done.
+ * {@code stop} is decided by the barrier action from it, while every worker waits, so all the
+ * workers of a phase agree whether to go on.
  */
 public class PhasedWorkers {
 
@@ -23,8 +25,11 @@ public class PhasedWorkers {
             throw new IllegalArgumentException("phases must not be negative, was " + phases);
         }
         Objects.requireNonNull(step, "step");
-        CyclicBarrier barrier = new CyclicBarrier(workers);
         AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        // The barrier action runs once all have arrived, before any is let go: every worker of a
+        // phase sees the same verdict, whenever it wakes up.
+        CyclicBarrier barrier = new CyclicBarrier(workers, () -> stop.set(failure.get() != null));
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             int worker = w;
@@ -37,7 +42,7 @@ public class PhasedWorkers {
                             failure.compareAndSet(null, e);
                         }
                         barrier.await(); // arrive even after a failure: the others are waiting for us
-                        if (failure.get() != null) {
+                        if (stop.get()) {
                             return; // nobody begins the next phase
                         }
                     }

@@ -35,9 +35,9 @@ class PoisonPillTest {
         Optional<TransferResult> result = Threads.callWithin(BOUND, () -> channel == null
                 ? PoisonPill.transfer(count) : PoisonPill.transfer(count, channel));
         if (result.isEmpty()) {
-            throw new AssertionError("transfer(" + count + ") did not return within " + BOUND.toSeconds() + " s: the"
-                    + " reader never stopped. Does the writer send the sentinel after its last number, and does the"
-                    + " reader stop when it takes it?");
+            throw new AssertionError("transfer(" + count + ") did not return within " + BOUND.toSeconds() + " s:"
+                    + " either the reader never took a sentinel, or it stopped before it and the writer waits for room"
+                    + " for ever: " + STOPS_AT_SENTINEL);
         }
         return result.get();
     }

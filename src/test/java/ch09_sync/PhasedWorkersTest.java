@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +14,6 @@ import kit.Arguments;
 import kit.Blocking;
 import kit.Exercise;
 import kit.Points;
-import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,16 +34,13 @@ class PhasedWorkersTest {
     }
 
     private void runWithin(int workers, int phases, Step step) throws Exception {
-        Optional<Boolean> done = Threads.callWithin(BOUND, () -> {
-            PhasedWorkers.run(workers, phases, step);
-            return true;
-        });
-        if (done.isEmpty()) {
-            throw new AssertionError("run(" + workers + ", " + phases + ", step) did not return within "
-                    + BOUND.toSeconds() + " s. Steps so far: " + events.stream().map(e -> e.what() + " " + e.worker()
-                            + "/" + e.phase()).toList() + ". Does every worker arrive at the barrier after every phase,"
-                    + " also after a step threw?");
-        }
+        Blocking.within(BOUND, () -> "run(" + workers + ", " + phases + ", step) did not return within "
+                + BOUND.toSeconds() + " s. Steps so far: " + events.stream().map(e -> e.what() + " " + e.worker()
+                        + "/" + e.phase()).toList() + ". Does every worker arrive at the barrier after every phase,"
+                + " also after a step threw?", () -> {
+                    PhasedWorkers.run(workers, phases, step);
+                    return null;
+                });
     }
 
     @Test

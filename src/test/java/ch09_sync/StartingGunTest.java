@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import kit.Arguments;
 import kit.Exercise;
 import kit.Points;
-import kit.Threads;
+import kit.Blocking;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,15 +37,12 @@ class StartingGunTest {
     }
 
     private void raceWithin(int runners, Task ready, Task go) throws Exception {
-        Optional<Boolean> done = Threads.callWithin(BOUND, () -> {
-            StartingGun.race(runners, ready, go);
-            return true;
-        });
-        if (done.isEmpty()) {
-            throw new AssertionError("race(" + runners + ", ready, go) did not return within " + BOUND.toSeconds()
-                    + " s; so far: " + events + ". Is the ready latch counted down by every runner, also when its"
-                    + " ready step throws (in a finally), and does the gun fire?");
-        }
+        Blocking.within(BOUND, () -> "race(" + runners + ", ready, go) did not return within " + BOUND.toSeconds()
+                + " s; so far: " + events + ". Is the ready latch counted down by every runner, also when its ready"
+                + " step throws (in a finally), and does the gun fire?", () -> {
+                    StartingGun.race(runners, ready, go);
+                    return null;
+                });
     }
 
     @Test

@@ -73,6 +73,7 @@ class TickerTest {
     void ticksComeInOrder() {
         for (Duration period : new Duration[] {Duration.ofMillis(20), Duration.ofMillis(60)}) {
             ticks.clear();
+            threads.clear();
             Ticker ticker = ticker(period, n -> { });
             long start = System.nanoTime();
             ticker.start();

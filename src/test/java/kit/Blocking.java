@@ -90,6 +90,37 @@ public final class Blocking {
         }
     }
 
+    /**
+     * Calls {@code call} on a thread of its own and waits for it at most {@code bound}: what it
+     * returned, or what it threw, rethrown as it was (checked or not, not wrapped). If it is not
+     * done in time, fails with {@code why} (asked for then) first, interrupts it, and asks for a fresh JVM for the
+     * tests after this one.
+     */
+    public static <T> T within(Duration bound, java.util.function.Supplier<String> why, Callable<T> call) {
+        Call<T> running = start(call);
+        try {
+            running.result.get(bound.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException late) {
+            running.thread.interrupt();
+            KitExtension.requestFreshJvm("a bounded call was not done in time");
+            throw new AssertionError(why.get() + "\n" + ThreadReport.describe(List.of(running.thread)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a call", e);
+        } catch (java.util.concurrent.ExecutionException failed) {
+            // thrown below, as it was
+        }
+        if (running.failure() != null) {
+            throw Blocking.<RuntimeException>sneaky(running.failure());
+        }
+        return running.now();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
     /** Starts {@code call} on a thread of its own. */
     public static <T> Call<T> start(Callable<T> call) {
         return new Call<>(call);
