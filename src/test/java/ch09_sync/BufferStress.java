@@ -126,33 +126,6 @@ public final class BufferStress {
         }
     }
 
-    /* An empty buffer of 2; two actors put at once: both items must be there, one after the other. */
-    @JCStressTest
-    @Description("two puts at once: are both items kept?")
-    @Outcome(id = {"2, 1, 2", "2, 2, 1"}, expect = ACCEPTABLE, desc = "Both items are there, in the order they came.")
-    @Outcome(expect = FORBIDDEN, desc = "One put overwrote the other, or the size is wrong.")
-    @State
-    public static class TwoPuts {
-        final BoundedBuffer<Integer> buffer = new BoundedBuffer<>(2);
-
-        @Actor
-        public void producer1() {
-            put(buffer, 1);
-        }
-
-        @Actor
-        public void producer2() {
-            put(buffer, 2);
-        }
-
-        @Arbiter
-        public void arbiter(III_Result r) {
-            r.r1 = buffer.size();
-            r.r2 = takeIfAny(buffer);
-            r.r3 = takeIfAny(buffer);
-        }
-    }
-
     /** The ring without a lock: what a buffer is before it is made thread-safe. */
     static final class UnlockedRing {
         final int[] items = new int[2];

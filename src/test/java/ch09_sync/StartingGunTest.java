@@ -56,8 +56,8 @@ class StartingGunTest {
             for (int r = 0; r < runners; r++) {
                 int runner = r;
                 List<Event> mine = events.stream().filter(e -> e.runner() == runner).toList();
-                assertThat(mine).as("what runner %d of %d did before race returned: ready, then go, once each (are"
-                        + " the runners joined?)", r, runners).extracting(Event::what).containsExactly("ready", "go");
+                assertThat(mine).as("what runner %d of %d did before race returned: ready, then go, once each (join them:"
+                        + " race returns only once every runner has ended)", r, runners).extracting(Event::what).containsExactly("ready", "go");
                 assertThat(mine.get(0).thread()).as("runner %d's thread: the same for ready and go, not the caller",
                         r).isSameAs(mine.get(1).thread()).isNotSameAs(Thread.currentThread());
             }

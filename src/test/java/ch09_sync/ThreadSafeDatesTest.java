@@ -43,7 +43,8 @@ class ThreadSafeDatesTest {
         TimeZone before = TimeZone.getDefault();
         TimeZone.setDefault(TimeZone.getTimeZone("America/St_Johns")); // UTC-3:30: a wrong zone shows in the hour
         try {
-            assertThat(ThreadSafeDates.format(new Date(0))).as("format(new Date(0)), the epoch in UTC")
+            assertThat(ThreadSafeDates.format(new Date(0))).as("format(new Date(0)), the epoch, in UTC though the"
+                    + " machine's zone here is UTC-3:30: set the formatter's time zone to UTC")
                     .isEqualTo("1970-01-01 00:00:00.000");
             SplittableRandom random = new SplittableRandom();
             long[] dates = {Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli(), random.nextLong(MAX_MILLIS),

@@ -87,6 +87,10 @@ class TickerTest {
                     .isGreaterThanOrEqualTo(period.minusMillis(1));
             assertThat(threads).as("threads the ticks ran on: one, the ticker's own").hasSize(1)
                     .doesNotContain(Thread.currentThread());
+            Thread thread = threads.iterator().next();
+            Eventually.within(Duration.ofSeconds(1), "the ticker's thread (" + thread.getName() + ") was still alive"
+                    + " after stop() returned: shut the scheduler down, do not only cancel the task",
+                    () -> assertThat(thread.isAlive()).isFalse());
         }
     }
 
