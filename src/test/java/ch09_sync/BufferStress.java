@@ -96,36 +96,6 @@ public final class BufferStress {
         }
     }
 
-    /* A buffer of 2 holds 1 and 2; two actors take at once: each gets one, neither the same. */
-    @JCStressTest
-    @Description("two takes at once: does each item go to exactly one taker?")
-    @Outcome(id = {"1, 2, 0", "2, 1, 0"}, expect = ACCEPTABLE, desc = "Each taker got a different item; the buffer is empty.")
-    @Outcome(expect = FORBIDDEN, desc = "Both takers got the same item, or one got nothing, or the size is wrong.")
-    @State
-    public static class TwoTakes {
-        final BoundedBuffer<Integer> buffer = new BoundedBuffer<>(2);
-
-        public TwoTakes() {
-            put(buffer, 1);
-            put(buffer, 2);
-        }
-
-        @Actor
-        public void consumer1(III_Result r) {
-            r.r1 = take(buffer);
-        }
-
-        @Actor
-        public void consumer2(III_Result r) {
-            r.r2 = take(buffer);
-        }
-
-        @Arbiter
-        public void arbiter(III_Result r) {
-            r.r3 = buffer.size();
-        }
-    }
-
     /** The ring without a lock: what a buffer is before it is made thread-safe. */
     static final class UnlockedRing {
         final int[] items = new int[2];

@@ -29,7 +29,7 @@ class ThreadSafeDatesTest {
     private static final long MAX_MILLIS = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
     private static final int THREADS = 8;
     private static final Duration ROUND = Duration.ofMillis(100);
-    private static final int ROUNDS = 10;
+    private static final int ROUNDS = 5;
 
     private static String expected(long millis) {
         return ORACLE.format(Instant.ofEpochMilli(millis));
