@@ -31,6 +31,7 @@ class PoisonPillTest {
     private static final String STOPS_AT_SENTINEL = "the reader must stop only at the sentinel (not when the channel"
             + " looks empty), and the writer must send the sentinel after its last number";
 
+    /** transfer(count, channel), or transfer(count) if channel is null, within {@link #BOUND}. */
     private static TransferResult transfer(int count, WatchedChannel channel) throws Exception {
         Optional<TransferResult> result = Threads.callWithin(BOUND, () -> channel == null
                 ? PoisonPill.transfer(count) : PoisonPill.transfer(count, channel));

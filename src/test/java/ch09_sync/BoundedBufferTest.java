@@ -189,7 +189,9 @@ class BoundedBufferTest {
     void neverLosesOrDuplicates() {
         String hint = "Two threads used the buffer at the same moment and an item was lost, taken twice or the size"
                 + " came out wrong: " + LOCKED;
-        Jcstress.run(BufferStress.PutAndTake.class).assertNothingForbidden(hint);
+        Jcstress.Outcomes outcomes = Jcstress.run(BufferStress.PutAndTake.class);
+        outcomes.assertNothingForbidden(hint);
+        System.out.println(outcomes.table()); // what a correct buffer gives, row by row
     }
 
     @Test
