@@ -1,0 +1,99 @@
+package grader;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where the kit's parts are, as the build tells the grader: the provided code (target/classes),
+ * the kit's own test support and grader (target/test-classes), the libraries, and the Java release
+ * everything is compiled for. Tests of the chapters and the implementations graded (exercises,
+ * solutions, mutants) are compiled by the grader itself, chapter by chapter ({@link Compilation}).
+ *
+ * @param mainLibraries the provided code's own dependencies: what an exercise may compile against
+ * @param libraries every library on the grader's class path (the test libraries too)
+ */
+record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> mainLibraries, List<Path> libraries) {
+
+    /**
+     * The kit as seen from this JVM's class path, which the build made: target/test-classes,
+     * target/classes and the jars.
+     *
+     * @param mainClasspath the runtime class path of the provided code (the build's dependency list)
+     */
+    static Kit fromClasspath(Path basedir, int release, String mainClasspath) {
+        Path mainClasses = basedir.resolve("target/classes").toAbsolutePath().normalize();
+        Path kitClasses = basedir.resolve("target/test-classes").toAbsolutePath().normalize();
+        List<Path> libraries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath().normalize();
+            if (!entry.isBlank() && !p.equals(mainClasses) && !p.equals(kitClasses)) {
+                libraries.add(p);
+            }
+        }
+        Set<Path> main = new LinkedHashSet<>();
+        for (String entry : mainClasspath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                main.add(Path.of(entry).toAbsolutePath().normalize());
+            }
+        }
+        main.remove(mainClasses);
+        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(main),
+                List.copyOf(libraries));
+    }
+
+    List<String> chapters() {
+        return Chapters.all(basedir);
+    }
+
+    /** What an exercise compiles against: the provided code and its libraries. */
+    List<Path> exerciseClasspath() {
+        List<Path> cp = new ArrayList<>();
+        cp.add(mainClasses);
+        cp.addAll(mainLibraries);
+        return cp;
+    }
+
+    /** What the chapters' tests compile against, before the implementation's classes. */
+    List<Path> testClasspath() {
+        List<Path> cp = new ArrayList<>();
+        cp.add(kitClasses);
+        cp.add(mainClasses);
+        cp.addAll(libraries);
+        return cp;
+    }
+
+    /** The jcstress jar, whose annotation processor writes the stress tests' harnesses. */
+    Path jcstress() {
+        return libraries.stream().filter(p -> p.getFileName().toString().startsWith("jcstress-core"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("jcstress-core is not on the class path"));
+    }
+
+    Path src(String... parts) {
+        Path p = basedir;
+        for (String part : parts) {
+            p = p.resolve(part);
+        }
+        return p;
+    }
+
+    Path target(String... parts) {
+        Path p = basedir.resolve("target");
+        for (String part : parts) {
+            p = p.resolve(part);
+        }
+        return p;
+    }
+
+    static String join(List<Path> paths) {
+        return String.join(File.pathSeparator, paths.stream().map(Path::toString).toList());
+    }
+
+    static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+}
