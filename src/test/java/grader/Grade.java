@@ -28,8 +28,6 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--release", required = true, description = "the Java release everything is compiled for")
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "", description = "the provided code's runtime class path")
-    String mainClasspath;
 
     @Option(names = "--implementations", defaultValue = "exercises", description = "exercises or solutions")
     String implementations;
@@ -70,7 +68,7 @@ public final class Grade implements Callable<Integer> {
                 .collect(Collectors.toSet());
         PrintStream console = System.out;
         try {
-            Kit kit = Kit.fromClasspath(basedir, release, mainClasspath);
+            Kit kit = Kit.fromClasspath(basedir, release);
             Sandbox box = Sandbox.choose(sandbox, kit.basedir());
             Grading grading = new Grading(kit, box);
             String label = Path.of(implementations).getFileName().toString();

@@ -4,9 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Where the kit's parts are, as the build tells the grader: the provided code (target/classes),
@@ -14,18 +12,15 @@ import java.util.Set;
  * everything is compiled for. Tests of the chapters and the implementations graded (exercises,
  * solutions, mutants) are compiled by the grader itself, chapter by chapter ({@link Compilation}).
  *
- * @param mainLibraries the provided code's own dependencies: what an exercise may compile against
- * @param libraries every library on the grader's class path (the test libraries too)
+ * @param libraries every library on the grader's class path
  */
-record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> mainLibraries, List<Path> libraries) {
+record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> libraries) {
 
     /**
      * The kit as seen from this JVM's class path, which the build made: target/test-classes,
      * target/classes and the jars.
-     *
-     * @param mainClasspath the runtime class path of the provided code (the build's dependency list)
      */
-    static Kit fromClasspath(Path basedir, int release, String mainClasspath) {
+    static Kit fromClasspath(Path basedir, int release) {
         Path mainClasses = basedir.resolve("target/classes").toAbsolutePath().normalize();
         Path kitClasses = basedir.resolve("target/test-classes").toAbsolutePath().normalize();
         List<Path> libraries = new ArrayList<>();
@@ -35,26 +30,18 @@ record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Pa
                 libraries.add(p);
             }
         }
-        Set<Path> main = new LinkedHashSet<>();
-        for (String entry : mainClasspath.split(File.pathSeparator)) {
-            if (!entry.isBlank()) {
-                main.add(Path.of(entry).toAbsolutePath().normalize());
-            }
-        }
-        main.remove(mainClasses);
-        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(main),
-                List.copyOf(libraries));
+        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(libraries));
     }
 
     List<String> chapters() {
         return Chapters.all(basedir);
     }
 
-    /** What an exercise compiles against: the provided code and its libraries. */
+    /** What an exercise compiles against: the provided code and the libraries (never the kit's tests). */
     List<Path> exerciseClasspath() {
         List<Path> cp = new ArrayList<>();
         cp.add(mainClasses);
-        cp.addAll(mainLibraries);
+        cp.addAll(libraries);
         return cp;
     }
 

@@ -37,8 +37,6 @@ public final class SelfCheck implements Callable<Integer> {
     @Option(names = "--release", required = true)
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "")
-    String mainClasspath;
 
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
@@ -80,7 +78,7 @@ public final class SelfCheck implements Callable<Integer> {
             out.println(unknown.getMessage());
             return 2;
         }
-        Kit kit = Kit.fromClasspath(basedir, release, mainClasspath);
+        Kit kit = Kit.fromClasspath(basedir, release);
         Sandbox box = Sandbox.choose(sandbox, kit.basedir());
         Grading grading = new Grading(kit, box);
         Path work = kit.target("kit-check");

@@ -201,13 +201,18 @@ final class Supervisor {
             Thread out = pump(process.getInputStream(), "out", lines);
             Thread err = pump(process.getErrorStream(), "err", lines);
             long lastWord = System.nanoTime();
-            while (out.isAlive() || err.isAlive() || !lines.isEmpty()) {
+            int open = 2; // each stream's pump says when it has reached the end
+            while (open > 0) {
                 String[] line = lines.poll(1, TimeUnit.SECONDS);
                 if (line == null) {
                     if (System.nanoTime() - lastWord > TimeUnit.SECONDS.toNanos(SILENCE_LIMIT_SECONDS)) {
                         silent = true;
                         break;
                     }
+                    continue;
+                }
+                if (line[1] == null) {
+                    open--;
                     continue;
                 }
                 lastWord = System.nanoTime();
@@ -228,6 +233,8 @@ final class Supervisor {
                     }
                 } catch (IOException ignored) {
                     // the process is gone
+                } finally {
+                    lines.add(new String[] {name, null});
                 }
             }, "grader-" + name);
             t.setDaemon(true);
