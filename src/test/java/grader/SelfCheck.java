@@ -139,6 +139,7 @@ public final class SelfCheck implements Callable<Integer> {
         List<Verdict> verdicts = new ArrayList<>();
         mutantRuns.forEach((index, mutant) -> verdicts.add(verdict(mutant, runs.get(index).tests(), result.of(index))));
         report(chapters, solved, stubbed, verdicts);
+        times(result, mutantRuns);
 
         hostile(kit, box, grading, chapters);
 
@@ -247,6 +248,19 @@ public final class SelfCheck implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Where the test time went: the solutions, the stubs, the mutants and the slowest of them. */
+    private void times(Supervisor.Result result, Map<Integer, Mutant> mutantRuns) {
+        java.util.function.IntToDoubleFunction seconds = run -> result.of(run).values().stream()
+                .mapToDouble(Outcome::seconds).sum();
+        double mutants = mutantRuns.keySet().stream().mapToDouble(seconds::applyAsDouble).sum();
+        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", seconds.applyAsDouble(0),
+                seconds.applyAsDouble(1), mutantRuns.size(), mutants);
+        mutantRuns.entrySet().stream()
+                .sorted(java.util.Comparator.comparingDouble(e -> -seconds.applyAsDouble(e.getKey()))).limit(8)
+                .forEach(e -> out.printf(" %s/%s %.1f s;", e.getValue().chapter(), e.getValue().name(), seconds.applyAsDouble(e.getKey())));
+        out.println();
     }
 
     private static List<Planned> gradable(List<Planned> plan, int cpus) {
