@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -41,6 +42,9 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--order", defaultValue = "lesson", description = "lesson, or reverse to check that no verdict depends on order")
     String order;
 
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
+
     @Option(names = "--sandbox", defaultValue = "auto", description = "auto, or off to run the test JVM as you without namespaces")
     String sandbox;
 
@@ -68,7 +72,7 @@ public final class Grade implements Callable<Integer> {
                 .collect(Collectors.toSet());
         PrintStream console = System.out;
         try {
-            Kit kit = Kit.fromClasspath(basedir, release);
+            Kit kit = Kit.fromClasspath(basedir, release, properties);
             Sandbox box = Sandbox.choose(sandbox, kit.basedir());
             Grading grading = new Grading(kit, box);
             String label = Path.of(implementations).getFileName().toString();

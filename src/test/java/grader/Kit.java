@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where the kit's parts are, as the build tells the grader: the provided code (target/classes),
@@ -13,14 +14,15 @@ import java.util.List;
  * solutions, mutants) are compiled by the grader itself, chapter by chapter ({@link Compilation}).
  *
  * @param libraries every library on the grader's class path
+ * @param properties system properties the build hands on to the test JVM (e.g. kit.amqp.uri), empty ones left out
  */
-record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> libraries) {
+record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> libraries, Map<String, String> properties) {
 
     /**
      * The kit as seen from this JVM's class path, which the build made: target/test-classes,
      * target/classes and the jars.
      */
-    static Kit fromClasspath(Path basedir, int release) {
+    static Kit fromClasspath(Path basedir, int release, Map<String, String> properties) {
         Path mainClasses = basedir.resolve("target/classes").toAbsolutePath().normalize();
         Path kitClasses = basedir.resolve("target/test-classes").toAbsolutePath().normalize();
         List<Path> libraries = new ArrayList<>();
@@ -30,7 +32,14 @@ record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Pa
                 libraries.add(p);
             }
         }
-        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(libraries));
+        Map<String, String> given = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                given.put(k, v);
+            }
+        });
+        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(libraries),
+                Map.copyOf(given));
     }
 
     List<String> chapters() {

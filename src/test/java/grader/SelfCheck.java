@@ -41,6 +41,9 @@ public final class SelfCheck implements Callable<Integer> {
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
 
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
+
     @Option(names = "--sandbox", defaultValue = "auto")
     String sandbox;
 
@@ -78,7 +81,7 @@ public final class SelfCheck implements Callable<Integer> {
             out.println(unknown.getMessage());
             return 2;
         }
-        Kit kit = Kit.fromClasspath(basedir, release);
+        Kit kit = Kit.fromClasspath(basedir, release, properties);
         Sandbox box = Sandbox.choose(sandbox, kit.basedir());
         Grading grading = new Grading(kit, box);
         Path work = kit.target("kit-check");

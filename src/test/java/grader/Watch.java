@@ -51,6 +51,9 @@ public final class Watch implements Callable<Integer> {
     @Option(names = "--release", required = true)
     int release;
 
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
+
     @Option(names = "--sandbox", defaultValue = "auto")
     String sandbox;
 
@@ -74,7 +77,7 @@ public final class Watch implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Kit kit = Kit.fromClasspath(basedir, release);
+        Kit kit = Kit.fromClasspath(basedir, release, properties);
         Grading grading = new Grading(kit, Sandbox.choose(sandbox, kit.basedir()));
         List<Entry> catalogue = catalogue(kit);
         Path progressFile = basedir.resolve(".threadwork/progress.json");
