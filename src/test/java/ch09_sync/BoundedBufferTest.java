@@ -15,6 +15,7 @@ import kit.Demonstration;
 import kit.Eventually;
 import kit.Exercise;
 import kit.Jcstress;
+import kit.KitExtension;
 import kit.NeedsCpus;
 import kit.Points;
 import kit.Threads;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.openjdk.jcstress.annotations.Expect;
 
 @Exercise(24)
 class BoundedBufferTest {
@@ -222,11 +224,10 @@ class BoundedBufferTest {
     @DisplayName("two puts at once on a ring without a lock overwrite each other (jcstress, the race made visible)")
     void unlockedRingLosesItems() {
         Jcstress.Outcomes outcomes = Jcstress.run(BufferStress.UnlockedTwoPuts.class);
-        if (outcomes.outcomes().stream().noneMatch(o -> o.expect() == org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING
-                && o.count() > 0)) {
+        if (outcomes.outcomes().stream().noneMatch(o -> o.expect() == Expect.ACCEPTABLE_INTERESTING && o.count() > 0)) {
             throw new AssertionError("jcstress did not catch the ring without a lock losing an item this time.\n"
                     + outcomes.table());
         }
-        System.out.println(outcomes.table());
+        KitExtension.show(outcomes.inWords());
     }
 }
