@@ -21,6 +21,7 @@ import kit.Exercise;
 import kit.Measure;
 import kit.Points;
 import kit.ThreadReport;
+import kit.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -113,12 +114,14 @@ class WorkerPoolTest {
     @Test
     @Order(1)
     @Points(2)
-    @DisplayName("each of 2000 tasks runs exactly once on 4 workers, and its result is kept")
+    @DisplayName("each of 2000 tasks, submitted by 4 threads at once, runs exactly once on 4 workers, and its result is kept")
     void eachTaskRunsExactlyOnce() throws Exception {
         WorkerPool<Integer, String> pool = pool(4, i -> "r" + i);
-        for (int i = 0; i < 2000; i++) {
-            pool.submit(i);
-        }
+        Threads.race(4, BOUND, index -> {
+            for (int i = index * 500; i < (index + 1) * 500; i++) {
+                pool.submit(i);
+            }
+        });
         awaitAllWithin(pool, "awaitAll() did not return after 2000 quick tasks");
         List<Integer> missing = IntStream.range(0, 2000).filter(i -> !calls.containsKey(i)).boxed().toList();
         assertThat(missing).as("tasks fn was never called for: each task must run exactly once").isEmpty();
