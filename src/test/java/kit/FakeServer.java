@@ -134,8 +134,12 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
                 .notifier(new Quiet())
                 .extensions(new Watcher());
         wireMock = new WireMockServer(options);
-        wireMock.start();
-        warmUp();
+        // Jetty's threads, and the scheduler its first connection starts, are the kit's own.
+        KitThreads.ownStartedBy(() -> {
+            wireMock.start();
+            warmUp();
+            return null;
+        }, thread -> true);
     }
 
     /**
