@@ -15,7 +15,7 @@ public class AsyncDownloader implements Downloader {
      * @throws NullPointerException if {@code client} is null
      */
     public AsyncDownloader(HttpClient client) {
-        // TODO: check and keep the argument
+        throw new UnsupportedOperationException("TODO: check the argument (Objects.requireNonNull(client, \"client\")) and keep it");
     }
 
     @Override

@@ -18,7 +18,7 @@ public class PoliteDownloader implements Downloader {
      * @throws NullPointerException if {@code client} is null
      */
     public PoliteDownloader(int maxInFlight, HttpClient client) {
-        // TODO: check and keep the arguments
+        throw new UnsupportedOperationException("TODO: check the arguments (maxInFlight at least 1, client not null: name the argument) and keep them");
     }
 
     @Override

@@ -20,7 +20,7 @@ public class ThreadPoolDownloader implements Downloader {
      * @throws NullPointerException if {@code sessions} is null
      */
     public ThreadPoolDownloader(int workers, Supplier<Session> sessions) {
-        // TODO: check and keep the arguments
+        throw new UnsupportedOperationException("TODO: check the arguments (workers at least 1, sessions not null: name the argument) and keep them");
     }
 
     @Override
