@@ -5,8 +5,9 @@ import java.net.http.HttpClient;
 import java.util.List;
 
 /**
- * Exercise 4: download without a thread per request: {@code sendAsync} for every site, then wait
- * for them all with {@code CompletableFuture.allOf}. See README.md in this folder.
+ * Exercise 4: download without a thread per request: {@code sendAsync} for every site, from the
+ * calling thread, then wait for them all with {@code CompletableFuture.allOf}. No request is sent
+ * with the blocking {@code send}. See README.md in this folder.
  */
 public class AsyncDownloader implements Downloader {
 

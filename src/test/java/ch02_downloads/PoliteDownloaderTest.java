@@ -72,9 +72,11 @@ class PoliteDownloaderTest {
         int four = inFlight(LIMIT, 24);
         int three = inFlight(OTHER_LIMIT, 18);
         Measure.log("max in flight with limits 4 and 3", four + ", " + three);
-        String hint = four > LIMIT || three > OTHER_LIMIT
+        String hint = four == three && (four == LIMIT || four == OTHER_LIMIT)
+                ? "the same for both: the limit must follow maxInFlight, not a number written in the code"
+                : four > LIMIT || three > OTHER_LIMIT
                 ? "more than the limit means requests went out without a permit (is the permit taken only after sending?)"
-                : "the limit must follow maxInFlight, not a number written in the code";
+                : "fewer than the limit: the limit must follow maxInFlight, and every permit be used";
         assertThat(List.of(four, three)).as("requests in flight at once at the server: %d with a limit of %d, %d with"
                 + " a limit of %d: %s", four, LIMIT, three, OTHER_LIMIT, hint).containsExactly(LIMIT, OTHER_LIMIT);
     }
