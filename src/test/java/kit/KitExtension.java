@@ -1,10 +1,13 @@
 package kit;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -103,9 +106,32 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
             if (leaked.stream().anyMatch(thread -> thread.getState() == Thread.State.RUNNABLE)) {
                 requestFreshJvm("threads left running");
             }
-            throw new AssertionError("threads left running after the exercise returned (shut down your pool,"
-                    + " join your threads; daemon threads count too): \n" + ThreadReport.describe(leaked));
+            throw new AssertionError("threads left running after the exercise returned (daemon threads count"
+                    + " too): " + likelyMistake(leaked) + ":\n" + ThreadReport.describe(leaked));
         }
+    }
+
+    /** What probably left these threads behind, read from where they wait. */
+    private static String likelyMistake(Set<Thread> leaked) {
+        Set<String> hints = new LinkedHashSet<>();
+        for (Thread thread : leaked) {
+            String stack = Arrays.stream(thread.getStackTrace()).map(StackTraceElement::toString)
+                    .collect(Collectors.joining("\n"));
+            if (stack.contains("WatchService")) {
+                hints.add("a thread still waits on a WatchService: close the WatchService, so that its take() ends,"
+                        + " and join that thread");
+            } else if (stack.contains("ThreadPoolExecutor.getTask") || stack.contains("ForkJoinPool.awaitWork")
+                    || stack.contains("ScheduledThreadPoolExecutor")) {
+                hints.add("idle pool threads wait for tasks: shut down your pool (close() or shutdown(), in a finally"
+                        + " block or try-with-resources, so that an exception does not skip it)");
+            } else if (stack.contains("ThreadPoolExecutor.runWorker")) {
+                hints.add("pool threads are still busy: shut down your pool and wait for it (shutdownNow() interrupts"
+                        + " what is still running), also when the call ends with an exception");
+            } else {
+                hints.add("threads you started are still running: join your threads (or stop them) before returning");
+            }
+        }
+        return String.join("; ", hints);
     }
 
     @SuppressWarnings("unchecked")
