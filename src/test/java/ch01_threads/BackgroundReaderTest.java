@@ -35,7 +35,7 @@ class BackgroundReaderTest {
      * The caller's CPU time over the time the line took: a caller that computes all along gets its
      * share of a CPU, a caller that waits gets next to none (CALIBRATION.md, ch01).
      */
-    private static final double BUSY = 0.2;
+    private static final double BUSY = 0.1;
     /** How soon an interrupted call must end, and the reader with it. */
     private static final Duration PROMPTLY = Duration.ofSeconds(1);
 

@@ -131,7 +131,10 @@ final class DownloadChecks {
                     + " server saw at most %d requests in flight at once. Are all requests sent before any is"
                     + " waited for (no join() or get() inside the loop that sends)?", CROWD, CROWD_DELAY.toMillis(),
                     ROUND_BOUND.toSeconds(), inFlight).isPresent();
-            assertThat(report.get().downloads()).as("sites downloaded of the %d", CROWD).hasSize(CROWD);
+            assertThat(report.get().downloads()).as("sites downloaded of the %d%s", CROWD, round == 0 ? ""
+                    : " in round " + (round + 1) + ", the same downloader's call number " + (round + 1) + ": more"
+                    + " means what an earlier call downloaded carried over; keep what a call needs (its pool, its"
+                    + " sessions, its results) inside the call, not in fields").hasSize(CROWD);
             Round measured = new Round(inFlight, Duration.ofNanos(System.nanoTime() - start));
             Measure.log("round " + round, measured);
             if (best == null || measured.good() || measured.maxInFlight() > best.maxInFlight()) {
@@ -218,9 +221,13 @@ final class DownloadChecks {
                         + " the downloads still running and throw InterruptedException");
             }
             if (thrown == null) {
+                DownloadReport report = call.await(Duration.ZERO).orElseThrow();
+                boolean reported = report.failures().stream().anyMatch(f -> f.reason().contains("Interrupted"));
                 throw new AssertionError("downloadAll returned a report " + took + " ms after its caller was"
-                        + " interrupted, instead of throwing InterruptedException: an interrupt is not a failed site;"
-                        + " let it propagate (and stop the downloads still running)");
+                        + " interrupted, instead of throwing InterruptedException: " + (reported
+                        ? "an interrupt is not a failed site; let it propagate (and stop the downloads still running)"
+                        : "it went on waiting as if nothing had happened. Wait in a way that answers an interrupt"
+                        + " (Future.get() throws InterruptedException; CompletableFuture.join() does not)"));
             }
             if (!(thrown instanceof InterruptedException)) {
                 throw new AssertionError("downloadAll threw " + thrown + " when its caller was interrupted: an"
