@@ -272,6 +272,11 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
         return served.values().stream().sorted(Comparator.comparingLong(Served::startNanos)).toList();
     }
 
+    /** How many requests are being served right now (the interrupt checks wait for the first). */
+    public int inFlight() {
+        return (int) served.values().stream().filter(s -> !s.done()).count();
+    }
+
     /** The most requests in flight at one moment since the last reset. */
     public int maxInFlight() {
         return maxInFlight(s -> true);
