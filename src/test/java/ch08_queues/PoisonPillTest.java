@@ -25,6 +25,7 @@ class PoisonPillTest {
     private static final int HELD_COUNT = 10_000;
     /** How long the writer pauses while the test watches the reader. */
     private static final Duration PAUSE = Duration.ofMillis(300);
+    private static final int WINDOWS = 3;
     /** A reader blocked in take() uses next to nothing; a poll() loop uses the whole pause. */
     private static final Duration IDLE_CPU = Duration.ofMillis(50);
 
@@ -172,22 +173,29 @@ class PoisonPillTest {
     void readerUsesNoCpuWhileWaiting() throws Exception {
         WatchedChannel channel = new WatchedChannel(HELD_COUNT / 2);
         Blocking.Call<TransferResult> call = pausedTransfer(channel);
-        Blocking.CpuUse use;
-        try {
-            use = Blocking.cpuUse(PAUSE);
-        } catch (RuntimeException | Error e) {
-            channel.release();
-            throw e;
+        // Up to three windows while the writer is held: a waiting reader uses nothing in any of them; a
+        // busy one shows itself in the first unless a crowded machine starves it of the CPU it wants.
+        for (int window = 1; window <= WINDOWS; window++) {
+            Blocking.CpuUse use;
+            try {
+                use = Blocking.cpuUse(PAUSE);
+            } catch (RuntimeException | Error e) {
+                channel.release();
+                throw e;
+            }
+            Set<Thread> readers = channel.readers();
+            Duration readerCpu = readers.stream().map(t -> use.byThread().get(t)).filter(d -> d != null)
+                    .reduce(Duration.ZERO, Duration::plus);
+            // A virtual reader's CPU time is its carrier's: then every thread is counted.
+            Duration counted = readers.stream().anyMatch(Thread::isVirtual) ? use.total() : readerCpu;
+            Measure.log("reader CPU while the writer paused, ms", counted.toMillis());
+            if (counted.compareTo(IDLE_CPU) >= 0) {
+                channel.release();
+                assertThat(counted).as("CPU time the reader used in %d ms while the channel was empty (%s): a reader"
+                        + " that loops on poll() burns a CPU waiting; block in take() instead", PAUSE.toMillis(), use)
+                        .isLessThan(IDLE_CPU);
+            }
         }
-        Set<Thread> readers = channel.readers();
-        Duration readerCpu = readers.stream().map(t -> use.byThread().get(t)).filter(d -> d != null)
-                .reduce(Duration.ZERO, Duration::plus);
-        // A virtual reader's CPU time is its carrier's: then every thread is counted.
-        Duration counted = readers.stream().anyMatch(Thread::isVirtual) ? use.total() : readerCpu;
-        Measure.log("reader CPU while the writer paused, ms", counted.toMillis());
-        assertThat(counted).as("CPU time the reader used in %d ms while the channel was empty (%s): a reader that"
-                + " loops on poll() burns a CPU waiting; block in take() instead", PAUSE.toMillis(), use)
-                .isLessThan(IDLE_CPU);
         assertAllReceived(HELD_COUNT, finish(channel, call));
     }
 
