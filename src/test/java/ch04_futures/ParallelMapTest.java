@@ -76,8 +76,8 @@ class ParallelMapTest {
         for (int workers : new int[] {1, 3}) {
             AtOnce atOnce = new AtOnce(workers);
             ParallelMap.map(items(2 * workers), atOnce::run, workers);
-            assertThat(atOnce.most()).as("items of fn running at once with %d workers: is the pool sized by workers"
-                    + " (not by the number of items or CPUs)?", workers).isEqualTo(workers);
+            assertThat(atOnce.most()).as("items of fn running at once with %s: is the pool sized by workers (not by"
+                    + " the number of items or CPUs)?", workers == 1 ? "1 worker" : workers + " workers").isEqualTo(workers);
         }
     }
 
@@ -122,6 +122,29 @@ class ParallelMapTest {
 
     @Test
     @Order(3)
+    @Points(1)
+    @DisplayName("map(items, fn, workers) gives each item its own task")
+    void oneItemPerTask() {
+        CountDownLatch item1Done = new CountDownLatch(1);
+        CountDownLatch item0Done = new CountDownLatch(1);
+        boolean[] item1First = new boolean[1];
+        List<Integer> results = ParallelMap.map(items(4), i -> {
+            if (i == 0) {
+                item1First[0] = await(item1Done, PATIENCE); // item 1 must not need item 0's thread
+                item0Done.countDown();
+            } else if (i == 1) {
+                item1Done.countDown();
+            }
+            return i;
+        }, 2);
+        assertThat(results).as("results of 4 items").containsExactly(0, 1, 2, 3);
+        assertThat(item1First[0]).as("whether item 1 ran while item 0 was waiting for it, with 2 workers:"
+                + " map(items, fn, workers) is chunkSize 1, one item per task, so a free worker takes item 1")
+                .isTrue();
+    }
+
+    @Test
+    @Order(4)
     @Points(2)
     @DisplayName("results keep the order of the items though the items finish in reverse")
     void keepsInputOrder() {
@@ -146,7 +169,7 @@ class ParallelMapTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Points(1)
     @DisplayName("null items reach fn, and null results are kept in their place")
     void nullsAreKept() {
@@ -163,7 +186,7 @@ class ParallelMapTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Points(2)
     @DisplayName("after a failure the other tasks are cancelled: running ones interrupted, waiting ones never started")
     void failureCancelsTheRest() {
@@ -184,7 +207,7 @@ class ParallelMapTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Points(2)
     @DisplayName("a failing item: its exception with its index, at once, without waiting for slow items before it")
     void failureComesAtOnceWithItsIndex() {
@@ -210,7 +233,7 @@ class ParallelMapTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Points(1)
     @DisplayName("an Error thrown by fn is a failure of its item too")
     void errorIsAFailure() {
@@ -230,7 +253,7 @@ class ParallelMapTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Points(1)
     @DisplayName("no pool thread is left when map returns, after success or failure")
     void poolIsShutDown() {
@@ -243,29 +266,6 @@ class ParallelMapTest {
         assertThat(thrown).as("what map threw when fn threw on every item").isInstanceOf(ItemFailedException.class);
         Eventually.within(GRACE, "pool threads still alive after map returned: shut down your pool in a finally,"
                 + " whatever kind of threads it has", () -> assertThat(workers).noneMatch(Thread::isAlive));
-    }
-
-    @Test
-    @Order(9)
-    @Points(1)
-    @DisplayName("map(items, fn, workers) gives each item its own task")
-    void oneItemPerTask() {
-        CountDownLatch item1Done = new CountDownLatch(1);
-        CountDownLatch item0Done = new CountDownLatch(1);
-        boolean[] item1First = new boolean[1];
-        List<Integer> results = ParallelMap.map(items(4), i -> {
-            if (i == 0) {
-                item1First[0] = await(item1Done, PATIENCE); // item 1 must not need item 0's thread
-                item0Done.countDown();
-            } else if (i == 1) {
-                item1Done.countDown();
-            }
-            return i;
-        }, 2);
-        assertThat(results).as("results of 4 items").containsExactly(0, 1, 2, 3);
-        assertThat(item1First[0]).as("whether item 1 ran while item 0 was waiting for it, with 2 workers:"
-                + " map(items, fn, workers) is chunkSize 1, one item per task, so a free worker takes item 1")
-                .isTrue();
     }
 
     @Test
