@@ -19,6 +19,7 @@ import kit.Arguments;
 import kit.Eventually;
 import kit.Exercise;
 import kit.Interrupting;
+import kit.Measure;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -76,6 +77,7 @@ class ParallelMapTest {
         for (int workers : new int[] {1, 3}) {
             AtOnce atOnce = new AtOnce(workers);
             ParallelMap.map(items(2 * workers), atOnce::run, workers);
+            Measure.log("items at once with " + workers + " workers", atOnce.most());
             assertThat(atOnce.most()).as("items of fn running at once with %s: is the pool sized by workers (not by"
                     + " the number of items or CPUs)?", workers == 1 ? "1 worker" : workers + " workers").isEqualTo(workers);
         }

@@ -24,6 +24,7 @@ import kit.Arguments;
 import kit.Eventually;
 import kit.Exercise;
 import kit.Interrupting;
+import kit.Measure;
 import kit.Points;
 import kit.Threads;
 import org.junit.jupiter.api.AfterEach;
@@ -120,8 +121,10 @@ class TimeoutsTest {
     @Points(1)
     @DisplayName("withTimeout with a zero timeout does not wait, and the task is cancelled")
     void withTimeoutZero() throws Exception {
+        long start = System.nanoTime();
         Optional<Optional<Object>> result = Threads.callWithin(GRACE,
                 () -> Timeouts.withTimeout(stalls::stall, Duration.ZERO, executor));
+        Measure.log("ms withTimeout(0 s) took", millisSince(start));
         if (result.isEmpty()) {
             fail("withTimeout(task, 0 s) was still waiting after %d ms: a zero timeout means do not wait at all (it"
                     + " is not 'no limit', as join(0) and wait(0) are)", GRACE.toMillis());
@@ -306,6 +309,7 @@ class TimeoutsTest {
                     + " deadline: the timeout is one deadline for all the tasks, not a new wait after each failure",
                     timeout.toMillis(), late, millisSince(start));
         });
+        Measure.log("ms firstSuccessful(500 ms) took with failures 150 ms apart", millisSince(start));
         if (thrown instanceof AssertionError failure) {
             throw failure;
         }

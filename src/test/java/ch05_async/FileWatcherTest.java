@@ -233,16 +233,22 @@ class FileWatcherTest {
             // A virtual thread has no CPU time of its own: then the process's, with room for the JVM's own work.
             Duration budget = perThread ? IDLE_CPU : IDLE.dividedBy(3);
             Map<Thread, Long> start = cpuNanos(watchers, perThread);
-            Eventually.throughout(IDLE, BOUND.plus(IDLE), "the watcher used the CPU while nothing happened: wait in"
-                    + " WatchService.take(), which blocks until there is an event, rather than poll() in a loop",
-                    () -> {
-                        Map<Thread, Long> now = cpuNanos(watchers, perThread);
-                        long used = now.entrySet().stream().filter(e -> start.containsKey(e.getKey()))
-                                .mapToLong(e -> Math.max(0, e.getValue() - start.get(e.getKey()))).sum();
-                        Measure.log("idle watcher CPU ms so far", used / 1_000_000);
-                        assertThat(Duration.ofNanos(used)).isLessThan(budget);
-                    });
+            try {
+                Eventually.throughout(IDLE, BOUND.plus(IDLE), "the watcher used the CPU while nothing happened: wait"
+                        + " in WatchService.take(), which blocks until there is an event, rather than poll() in a loop",
+                        () -> assertThat(cpuSince(start, watchers, perThread)).isLessThan(budget));
+            } finally {
+                Measure.log("CPU ms an idle watcher used" + (perThread ? "" : " (the process)"),
+                        cpuSince(start, watchers, perThread).toMillis());
+            }
         }
+    }
+
+    /** CPU time used since {@code start} by these threads (or the process). */
+    private static Duration cpuSince(Map<Thread, Long> start, Set<Thread> threads, boolean perThread) {
+        Map<Thread, Long> now = cpuNanos(threads, perThread);
+        return Duration.ofNanos(now.entrySet().stream().filter(e -> start.containsKey(e.getKey()))
+                .mapToLong(e -> Math.max(0, e.getValue() - start.get(e.getKey()))).sum());
     }
 
     /** The key of the process's CPU time in {@link #cpuNanos}: a thread never started. */

@@ -45,6 +45,7 @@ final class WatchedParts implements Parts, AutoCloseable {
     private final List<String> mistakes = new CopyOnWriteArrayList<>();
     private final AtomicInteger chainsRunning = new AtomicInteger();
     private final AtomicInteger mostChainsRunning = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong latestPart2 = new java.util.concurrent.atomic.AtomicLong();
 
     /** Parts with the delays of {@code new RandomParts(seed, maxDelay)} plus {@link #FLOOR}. */
     WatchedParts(long seed, Duration maxDelay) {
@@ -95,6 +96,11 @@ final class WatchedParts implements Parts, AutoCloseable {
         return delay.apply(n, 1).plus(delay.apply(n, 2));
     }
 
+    /** The longest time between a part1 completing and its part2 being called, in ms. */
+    long latestPart2Millis() {
+        return TimeUnit.NANOSECONDS.toMillis(latestPart2.get());
+    }
+
     /** The mistakes seen so far, each a sentence for the student. */
     List<String> mistakes() {
         return List.copyOf(mistakes);
@@ -126,6 +132,9 @@ final class WatchedParts implements Parts, AutoCloseable {
     public CompletableFuture<String> part2(int n, String arg) {
         CompletableFuture<String> first = part1s.get(n);
         Long completed = part1Completed.get(n);
+        if (completed != null) {
+            latestPart2.accumulateAndGet(System.nanoTime() - completed, Math::max);
+        }
         if (first == null) {
             mistakes.add("part2(" + n + ", ...) was called, but part1(" + n + ") never was: each chain starts with part1.");
         } else if (!first.isDone()) {
