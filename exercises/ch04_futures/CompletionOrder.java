@@ -22,8 +22,6 @@ public class CompletionOrder {
      *     {@code "Failed <url>: HTTP 404"} (any status other than 200 is a failure, and so is a
      *     connection reset). A failed download leaves no file. A failure never stops the other
      *     downloads.
-     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted while
-     *     it waits; it keeps its interrupt flag, and the downloads still running are interrupted
      * @throws IllegalArgumentException if {@code workers} is below 1
      * @throws NullPointerException if an argument is null or {@code urls} contains null
      *     <p>The pool ({@code workers} threads) is shut down before this method returns, in every case.

@@ -23,8 +23,6 @@ public class ParallelMap {
      * @throws ItemFailedException as soon as {@code fn} throws (an exception or an Error) on any
      *     item: that item's index, and what fn threw, the very same object, as the cause; the other
      *     tasks are cancelled
-     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted while
-     *     it waits; it keeps its interrupt flag, and the tasks are cancelled
      * @throws IllegalArgumentException if {@code workers} or {@code chunkSize} is below 1
      * @throws NullPointerException if {@code items} or {@code fn} is null
      *     <p>At most {@code workers} items run at once. The pool is shut down before this method

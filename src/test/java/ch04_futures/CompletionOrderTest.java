@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import kit.Arguments;
 import kit.Eventually;
 import kit.FakeServer;
-import kit.Interrupting;
 import kit.ObservedClient;
 import kit.Exercise;
 import kit.Points;
@@ -248,21 +247,6 @@ class CompletionOrderTest {
 
     @Test
     @Order(7)
-    @Points(2)
-    @DisplayName("interrupted while it waits, downloadAll stops: a CancellationException, the flag kept, downloads stopped")
-    void interruptedCaller() throws InterruptedException {
-        List<URI> urls = List.of(server.site("f1040.pdf"), server.stalling("slow.pdf", Duration.ofSeconds(8)));
-        Interrupting.assertStopsWhenInterrupted("downloadAll(...)", GRACE,
-                () -> server.served().stream().anyMatch(s -> !s.done() && s.url().endsWith("slow.pdf")),
-                () -> CompletionOrder.downloadAll(urls, dir, 2, client));
-        Set<Thread> senders = client.senders();
-        Eventually.within(GRACE, "downloads still running after downloadAll was interrupted: shut the pool down"
-                + " with shutdownNow() (in a finally), so that its threads are interrupted",
-                () -> assertThat(senders).noneMatch(Thread::isAlive));
-    }
-
-    @Test
-    @Order(8)
     @Points(1)
     @DisplayName("bad arguments are refused, naming the argument")
     void badArgumentsAreRefused() {

@@ -18,7 +18,6 @@ import java.util.stream.IntStream;
 import kit.Arguments;
 import kit.Eventually;
 import kit.Exercise;
-import kit.Interrupting;
 import kit.Measure;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
@@ -306,18 +305,6 @@ class ParallelMapTest {
 
     @Test
     @Order(11)
-    @Points(2)
-    @DisplayName("interrupted while it waits, map stops: a CancellationException, the flag kept, the tasks cancelled")
-    void interruptedCaller() throws InterruptedException {
-        Stalls stalls = new Stalls();
-        Interrupting.assertStopsWhenInterrupted("map(...)", GRACE, () -> stalls.started() >= 2,
-                () -> ParallelMap.map(items(4), i -> stalls.stall(), 2));
-        Eventually.within(GRACE, "items still running after map was interrupted: cancel the tasks (shutdownNow() in"
-                + " a finally), so that they are interrupted", () -> assertThat(stalls.running()).isZero());
-    }
-
-    @Test
-    @Order(12)
     @Points(1)
     @DisplayName("bad arguments are refused, naming the argument")
     void badArgumentsAreRefused() {
