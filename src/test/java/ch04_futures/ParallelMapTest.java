@@ -138,7 +138,8 @@ class ParallelMapTest {
             }
             return i;
         }, 2);
-        assertThat(results).as("results of 4 items").containsExactly(0, 1, 2, 3);
+        assertThat(results).as("results of 4 items, item 1 done before item 0: results in item order, whatever order"
+                + " they finished in (write each at its item's index)").containsExactly(0, 1, 2, 3);
         assertThat(item1First[0]).as("whether item 1 ran while item 0 was waiting for it, with 2 workers:"
                 + " map(items, fn, workers) is chunkSize 1, one item per task, so a free worker takes item 1")
                 .isTrue();
