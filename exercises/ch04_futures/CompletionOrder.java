@@ -19,10 +19,12 @@ public class CompletionOrder {
      *     {@code urls}): {@code "Finished downloading f1040.pdf"}, or for a download that failed
      *     {@code "Failed <url>: <why>"}, e.g. {@code "Failed http://host/forms/f1040: URL does not
      *     contain an extension"} for a URL whose base name has no dot (it is not requested), or
-     *     {@code "Failed <url>: HTTP 404"}. A failure never stops the other downloads.
+     *     {@code "Failed <url>: HTTP 404"} (any status other than 200 is a failure, and so is a
+     *     connection reset). A failed download leaves no file. A failure never stops the other
+     *     downloads.
      * @throws IllegalArgumentException if {@code workers} is below 1
      * @throws NullPointerException if an argument is null or {@code urls} contains null
-     *     <p>The pool is shut down before this method returns.
+     *     <p>The pool ({@code workers} threads) is shut down before this method returns, in every case.
      */
     public static List<String> downloadAll(List<URI> urls, Path dir, int workers, HttpClient client) {
         throw new UnsupportedOperationException("TODO: submit each download to an ExecutorCompletionService, then take() them as they finish");

@@ -47,6 +47,7 @@ public class EventLoop {
     /**
      * Runs ready callbacks, and when none is ready moves the clock to the next timer, until
      * {@code future} is done. A callback that throws is reported to the handler; the loop goes on.
+     * The loop can run again afterwards, also after a run that threw.
      *
      * @throws java.util.concurrent.CompletionException if {@code future} failed
      * @throws IllegalStateException if {@code future} is not done and nothing is scheduled that

@@ -11,8 +11,9 @@ public class Gather {
 
     /**
      * One future for many: completes with every value, in the order of {@code futures} (not the
-     * order they complete in). Fails as soon as any future fails, with that future's own exception
-     * (not a {@code CompletionException} around it), without waiting for the others.
+     * order they complete in); a null value is kept in its place. Fails as soon as any future fails,
+     * with the exception that failed it (not a {@code CompletionException} around it, even when that
+     * future is a dependent stage), without waiting for the others.
      *
      * @throws NullPointerException if {@code futures} is or contains null
      */
@@ -22,8 +23,8 @@ public class Gather {
 
     /**
      * {@code gather(..., return_exceptions=True)}: waits for every future and never fails; each
-     * one's {@link Outcome} (its value, or the exception that failed it, unwrapped) in the order
-     * of {@code futures}.
+     * one's {@link Outcome} (its value, which may be null, or the exception that failed it,
+     * unwrapped) in the order of {@code futures}.
      *
      * @throws NullPointerException if {@code futures} is or contains null
      */

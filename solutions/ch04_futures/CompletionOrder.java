@@ -35,28 +35,29 @@ public class CompletionOrder {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1, was " + workers);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
+        // close() at the end of the try is Python's "with": shut down, and wait until every thread has ended.
+        try (ExecutorService pool = Executors.newFixedThreadPool(workers)) {
             CompletionService<String> finished = new ExecutorCompletionService<>(pool);
             Map<Future<String>, URI> urlOf = new HashMap<>();
             for (URI url : urls) {
                 urlOf.put(finished.submit(() -> download(url, dir, client)), url);
             }
             List<String> messages = new ArrayList<>();
-            for (int done = 0; done < urls.size(); done++) {
-                Future<String> next = finished.take();
-                try {
-                    messages.add(next.get());
-                } catch (ExecutionException failed) {
-                    messages.add("Failed " + urlOf.get(next) + ": " + failed.getCause().getMessage());
+            try {
+                for (int done = 0; done < urls.size(); done++) {
+                    Future<String> next = finished.take();
+                    try {
+                        messages.add(next.get());
+                    } catch (ExecutionException failed) {
+                        messages.add("Failed " + urlOf.get(next) + ": " + failed.getCause().getMessage());
+                    }
                 }
+            } catch (InterruptedException interrupted) {
+                pool.shutdownNow(); // interrupt the downloads: close() would wait for them to finish
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while downloading");
             }
             return messages;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while downloading");
-        } finally {
-            pool.shutdownNow();
         }
     }
 

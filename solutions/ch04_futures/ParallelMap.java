@@ -47,7 +47,7 @@ public class ParallelMap {
                     for (int i = from; i < to; i++) {
                         try {
                             results[i] = fn.apply(input.get(i));
-                        } catch (RuntimeException failure) {
+                        } catch (RuntimeException | Error failure) { // whatever fn throws is its failure
                             throw new ItemFailedException(i, failure);
                         }
                     }

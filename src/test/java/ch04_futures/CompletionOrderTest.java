@@ -1,7 +1,6 @@
 package ch04_futures;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
@@ -15,7 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import kit.Arguments;
+import kit.Eventually;
 import kit.FakeServer;
 import kit.ObservedClient;
 import kit.Exercise;
@@ -45,6 +47,8 @@ class CompletionOrderTest {
      */
     private static final Duration MARGIN = STEP.dividedBy(2);
     private static final Duration OVERLAP = Duration.ofMillis(400);
+    /** How long threads that were told to stop (shut down, interrupted) may take to end. */
+    private static final Duration GRACE = Duration.ofSeconds(2);
     private static final List<String> FORMS = List.of("f1040.pdf", "f1040a.pdf", "f1040ez.pdf", "f1040es.pdf", "f1040sb.pdf");
 
     @TempDir
@@ -112,6 +116,28 @@ class CompletionOrderTest {
         return "Finished downloading " + name;
     }
 
+    private static String baseName(URI url) {
+        return url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
+    }
+
+    /** How the message of a failed download is explained when its text is wrong; %s: how it failed. */
+    private static final String WHY = "the message for a download that %s: \"Failed <url>: <why>\", where why is the"
+            + " failure's own message (failed.getCause().getMessage(), not the ExecutionException's)";
+
+    /** The message "Failed <url>: ..." for {@code url}, which {@code how} failed; fails if there is none. */
+    private static String failureMessage(List<String> messages, URI url, String how) {
+        String prefix = "Failed " + url + ": ";
+        String message = messages.stream().filter(m -> m.startsWith(prefix)).findFirst().orElse(null);
+        if (message == null && messages.contains(finished(baseName(url)))) {
+            fail("%s was reported as \"%s\" though %s: any status other than 200 is a"
+                    + " failure (check statusCode())", url, finished(baseName(url)), how);
+        }
+        if (message == null) {
+            fail("no message \"%s...\" for a URL that %s. All messages: %s", prefix, how, messages);
+        }
+        return message;
+    }
+
     @Test
     @Order(1)
     @Points(2)
@@ -154,10 +180,10 @@ class CompletionOrderTest {
         urls.add(1, noExtension);
         long start = System.nanoTime();
         List<String> messages = downloadAll(urls, 6);
-        List<String> expected = new ArrayList<>(FORMS.stream().map(CompletionOrderTest::finished).toList());
-        expected.add("Failed " + noExtension + ": URL does not contain an extension");
         assertThat(messages).as("messages when one URL has no extension: one per URL, the others still finished")
-                .containsExactlyInAnyOrderElementsOf(expected);
+                .hasSize(urls.size()).containsAll(FORMS.stream().map(CompletionOrderTest::finished).toList());
+        assertThat(failureMessage(messages, noExtension, "has no extension"))
+                .as(WHY, "has no extension").isEqualTo("Failed " + noExtension + ": URL does not contain an extension");
         assertCompletionOrder(messages, start);
         assertThat(server.served()).as("requests the server saw: a URL without an extension is refused"
                 + " before it is requested").noneMatch(s -> s.url().endsWith("/f1040"));
@@ -165,16 +191,32 @@ class CompletionOrderTest {
 
     @Test
     @Order(4)
-    @Points(1)
-    @DisplayName("an HTTP error is reported as a failure and leaves no file")
-    void httpErrorIsReported() {
+    @Points(2)
+    @DisplayName("an HTTP error (404, 500) or a reset connection is reported as a failure and leaves no file")
+    void everyFailureIsReported() {
         URI missing = server.failing("missing.pdf", 404);
+        URI broken = server.failing("broken.pdf", 500);
+        URI reset = server.resetting("reset.pdf");
         URI form = server.site("f1040.pdf");
-        List<String> messages = downloadAll(List.of(form, missing), 2);
-        assertThat(messages).as("messages when the server answers 404 for one file")
-                .containsExactlyInAnyOrder("Failed " + missing + ": HTTP 404", finished("f1040.pdf"));
-        assertThat(dir.resolve("missing.pdf")).as("the file of a failed download: delete what was saved")
-                .doesNotExist();
+        List<String> messages = downloadAll(List.of(form, missing, broken, reset), 4);
+        assertThat(messages).as("messages for a form, a 404, a 500 and a reset connection: one per URL").hasSize(4);
+        assertThat(messages).as("messages: the form that was served").contains(finished("f1040.pdf"));
+        Map<URI, String> answered = Map.of(missing, "the server answered 404", broken,
+                "the server answered 500", reset, "the server reset the connection");
+        for (URI failed : List.of(missing, broken, reset)) {
+            String message = failureMessage(messages, failed, answered.get(failed));
+            String prefix = "Failed " + failed + ": ";
+            String name = baseName(failed);
+            if (failed != reset) {
+                String status = failed == missing ? "404" : "500";
+                assertThat(message).as(WHY, answered.get(failed)).isEqualTo(prefix + "HTTP " + status);
+            } else {
+                assertThat(message.substring(prefix.length())).as("why the reset download failed, after \"%s\"", prefix)
+                        .isNotBlank();
+            }
+            assertThat(dir.resolve(name)).as("the file of a failed download (%s): delete what was saved", failed)
+                    .doesNotExist();
+        }
     }
 
     @Test
@@ -183,28 +225,43 @@ class CompletionOrderTest {
     @DisplayName("the downloads run at once, as many as there are workers")
     void workersDownloadAtOnce() {
         // Long enough that requests sent at once overlap at the server even when threads start late.
-        downloadAll(forms(OVERLAP), 5);
-        assertThat(server.maxInFlight()).as("requests the server saw in flight at once with 5 workers and 5 files")
-                .isEqualTo(5);
-        server.reset();
-        downloadAll(forms(OVERLAP), 2);
-        assertThat(server.maxInFlight()).as("requests the server saw in flight at once with 2 workers")
-                .isEqualTo(2);
+        for (int workers : new int[] {5, 2}) {
+            server.reset();
+            downloadAll(forms(OVERLAP), workers);
+            assertThat(server.maxInFlight()).as("requests the server saw in flight at once with %d workers and %d"
+                    + " files: is the pool sized by workers?", workers, FORMS.size()).isEqualTo(workers);
+        }
     }
 
     @Test
     @Order(6)
     @Points(1)
+    @DisplayName("no pool thread is left when downloadAll returns")
+    void poolIsShutDown() {
+        downloadAll(List.of(server.site("f1040.pdf"), server.failing("missing.pdf", 404)), 2);
+        Set<Thread> senders = client.senders();
+        assertThat(senders).as("threads that sent the requests").isNotEmpty();
+        Eventually.within(GRACE, "pool threads still alive after downloadAll returned: shut down your pool (in a"
+                + " finally), whatever kind of threads it has", () -> assertThat(senders).noneMatch(Thread::isAlive));
+    }
+
+    @Test
+    @Order(7)
+    @Points(1)
     @DisplayName("bad arguments are refused, naming the argument")
     void badArgumentsAreRefused() {
         List<URI> urls = List.of(server.site("f1040.pdf"));
-        assertThatThrownBy(() -> CompletionOrder.downloadAll(null, dir, 2, client))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("urls");
-        assertThatThrownBy(() -> CompletionOrder.downloadAll(urls, null, 2, client))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("dir");
-        assertThatThrownBy(() -> CompletionOrder.downloadAll(urls, dir, 0, client))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
-        assertThatThrownBy(() -> CompletionOrder.downloadAll(urls, dir, 2, null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("client");
+        List<URI> withNull = new ArrayList<>(urls);
+        withNull.add(null);
+        Arguments.assertRefused("downloadAll(null, ...)", NullPointerException.class, "urls",
+                () -> CompletionOrder.downloadAll(null, dir, 2, client));
+        Arguments.assertRefused("downloadAll(urls with a null, ...)", NullPointerException.class, "urls",
+                () -> CompletionOrder.downloadAll(withNull, dir, 2, client));
+        Arguments.assertRefused("downloadAll(urls, null, ...)", NullPointerException.class, "dir",
+                () -> CompletionOrder.downloadAll(urls, null, 2, client));
+        Arguments.assertRefused("downloadAll(urls, dir, 0, client)", IllegalArgumentException.class, "workers",
+                () -> CompletionOrder.downloadAll(urls, dir, 0, client));
+        Arguments.assertRefused("downloadAll(urls, dir, 2, null)", NullPointerException.class, "client",
+                () -> CompletionOrder.downloadAll(urls, dir, 2, null));
     }
 }

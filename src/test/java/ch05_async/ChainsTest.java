@@ -1,16 +1,18 @@
 package ch05_async;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.stream.IntStream;
+import kit.Arguments;
 import kit.Exercise;
+import kit.Measure;
 import kit.Points;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -34,6 +36,7 @@ class ChainsTest {
     /** Runs the chains; a mistake the fixture saw is reported before whatever it led to. */
     private List<String> runAll(int... ns) {
         List<String> results;
+        parts.calledBy(Thread.currentThread());
         try {
             results = Chains.runAll(parts, ns);
         } catch (RuntimeException failure) {
@@ -106,24 +109,46 @@ class ChainsTest {
     @Test
     @Order(5)
     @Points(1)
-    @DisplayName("a failing part fails runAll with that part's exception as the cause")
-    void failingPartFailsRunAll() {
+    @DisplayName("each part2 starts as soon as its part1 completes, whatever the other chains are doing")
+    void part2StartsAtOnce() {
         parts.close();
-        parts = new WatchedParts(SEED, MAX_DELAY, 2);
-        assertThatThrownBy(() -> Chains.runAll(parts, 1, 2, 3))
-                .as("runAll when part1(2) fails")
-                .isInstanceOf(CompletionException.class)
-                .cause().isInstanceOf(WatchedParts.PartFailedException.class);
+        // Chain 1's part1 is by far the slowest: nothing of chains 2 and 3 may wait for it.
+        parts = WatchedParts.withDelays(Map.of(1, Duration.ofMillis(600), 2, Duration.ofMillis(30), 3,
+                Duration.ofMillis(60)), Duration.ofMillis(30));
+        List<String> results;
+        try {
+            results = runAll(1, 2, 3);
+        } finally {
+            Measure.log("ms from a part1 completing to its part2 starting, at most", parts.latestPart2Millis());
+        }
+        assertThat(results).containsExactlyElementsOf(expected(1, 2, 3));
     }
 
     @Test
     @Order(6)
     @Points(1)
+    @DisplayName("a failing part fails runAll with that part's own exception as the cause")
+    void failingPartFailsRunAll() {
+        for (int part : new int[] {1, 2}) {
+            parts.close();
+            parts = new WatchedParts(SEED, MAX_DELAY).failOn(2, part);
+            parts.calledBy(Thread.currentThread());
+            Throwable thrown = Arguments.thrownBy(() -> Chains.runAll(parts, 1, 2, 3));
+            String why = "what runAll threw when part" + part + "(2) failed: a CompletionException whose cause is the"
+                    + " part's own exception, the same object (not an ExecutionException or another wrapper)";
+            assertThat(thrown).as(why).isInstanceOf(CompletionException.class);
+            assertThat(parts.thrown()).as("parts that failed").hasSize(1);
+            assertThat(thrown.getCause()).as(why).isSameAs(parts.thrown().get(0));
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Points(1)
     @DisplayName("null parts or ns are refused, naming the argument")
     void nullsAreRefused() {
-        assertThatThrownBy(() -> Chains.runAll(null, 1)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("parts");
-        assertThatThrownBy(() -> Chains.runAll(parts, (int[]) null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("ns");
+        Arguments.assertRefused("runAll(null, 1)", NullPointerException.class, "parts", () -> Chains.runAll(null, 1));
+        Arguments.assertRefused("runAll(parts, null)", NullPointerException.class, "ns",
+                () -> Chains.runAll(parts, (int[]) null));
     }
 }

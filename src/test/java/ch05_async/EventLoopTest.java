@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+import kit.Arguments;
 import kit.Exercise;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
@@ -60,16 +63,23 @@ class EventLoopTest {
     @Points(2)
     @DisplayName("callLater runs timers in time order, not the order they were scheduled; ties in scheduling order")
     void timersInTimeOrder() {
-        loop.callLater(seconds(3), () -> log.add("scheduled first, due at 3 s"));
-        loop.callLater(seconds(1), () -> log.add("scheduled second, due at 1 s"));
-        loop.callLater(seconds(2), () -> log.add("scheduled third, due at 2 s"));
-        loop.callLater(seconds(1), () -> log.add("scheduled fourth, due at 1 s"));
+        String[][] timers = {{"3", "A"}, {"1", "B"}, {"2", "C"}, {"1", "D"}, {"1", "E"}, {"3", "F"}, {"1", "G"},
+            {"1", "H"}, {"2", "I"}};
+        for (String[] timer : timers) {
+            loop.callLater(seconds(Long.parseLong(timer[0])), () -> log.add(timer[1] + " due at " + timer[0] + " s"));
+        }
         loop.runUntilComplete(doneAt(4));
-        assertThat(log.lines())
-                .as("the log of timers due at 3, 1, 2 and 1 s: a timer runs when the clock reaches it, whenever it"
-                        + " was scheduled. Keep timers ordered by due time (a PriorityQueue), not in a FIFO list")
-                .containsExactly(at(1, "scheduled second, due at 1 s"), at(1, "scheduled fourth, due at 1 s"),
-                        at(2, "scheduled third, due at 2 s"), at(3, "scheduled first, due at 3 s"));
+        List<String> lines = log.lines();
+        assertThat(lines).as("the log of timers due at 3, 1, 2, 1, 1, 3, 1, 1 and 2 s: a timer runs when the clock"
+                + " reaches it, whenever it was scheduled. Keep timers ordered by due time (a PriorityQueue), not in"
+                + " a FIFO list").isSortedAccordingTo(Comparator.comparing(line -> line.substring(line.length() - 3)))
+                .hasSize(timers.length);
+        assertThat(lines).as("the log of timers due at the same time (five at 1 s, two at 2 s, two at 3 s): they"
+                + " must run in the order they were scheduled. A PriorityQueue ordered by due time alone does not"
+                + " keep that order; break ties with a sequence number")
+                .containsExactly(at(1, "B due at 1 s"), at(1, "D due at 1 s"), at(1, "E due at 1 s"),
+                        at(1, "G due at 1 s"), at(1, "H due at 1 s"), at(2, "C due at 2 s"), at(2, "I due at 2 s"),
+                        at(3, "A due at 3 s"), at(3, "F due at 3 s"));
     }
 
     @Test
@@ -171,15 +181,53 @@ class EventLoopTest {
     @Test
     @Order(9)
     @Points(1)
+    @DisplayName("runUntilComplete called from a callback, while the loop is already running, is refused")
+    void nestedRunIsRefused() {
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        boolean[] called = new boolean[1];
+        loop.callSoon(() -> {
+            called[0] = true;
+            refused.set(Arguments.thrownBy(() -> loop.runUntilComplete(loop.sleep(seconds(1)))));
+        });
+        loop.runUntilComplete(doneAt(2));
+        assertThat(called[0]).as("whether the callback ran").isTrue();
+        assertThat(refused.get()).as("what runUntilComplete threw when a callback called it while the loop was"
+                + " already running: an IllegalStateException. A nested run would run other callbacks inside this"
+                + " one, out of turn").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    @Order(10)
+    @Points(1)
+    @DisplayName("a loop whose run ended with an exception can run again")
+    void usableAfterAFailedRun() {
+        CompletableFuture<Void> failing = loop.sleep(seconds(1)).thenRun(() -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThat(Arguments.thrownBy(() -> loop.runUntilComplete(failing))).as("runUntilComplete of a failing future")
+                .isInstanceOf(CompletionException.class);
+        assertThat(Arguments.thrownBy(() -> loop.runUntilComplete(new CompletableFuture<>())))
+                .as("runUntilComplete of a future nothing can complete").isInstanceOf(IllegalStateException.class);
+        Throwable again = Arguments.thrownBy(() -> loop.runUntilComplete(doneAt(1)));
+        assertThat(again).as("runUntilComplete after two runs that ended with an exception: the loop must be usable"
+                + " again (is 'running' reset in a finally?)").isNull();
+        assertThat(loop.now()).as("now() after running on for another second").isEqualTo(seconds(2));
+    }
+
+    @Test
+    @Order(11)
+    @Points(1)
     @DisplayName("null callbacks and negative delays are refused, naming the argument")
     void badArgumentsAreRefused() {
-        assertThatThrownBy(() -> loop.callSoon(null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("callback");
-        assertThatThrownBy(() -> loop.callLater(seconds(1), null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("callback");
-        assertThatThrownBy(() -> loop.callLater(seconds(-1), () -> { })).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("delay");
-        assertThatThrownBy(() -> loop.sleep(seconds(-1))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("delay");
+        Arguments.assertRefused("callSoon(null)", NullPointerException.class, "callback", () -> loop.callSoon(null));
+        Arguments.assertRefused("callLater(1 s, null)", NullPointerException.class, "callback",
+                () -> loop.callLater(seconds(1), null));
+        Arguments.assertRefused("callLater(null, callback)", NullPointerException.class, "delay",
+                () -> loop.callLater(null, () -> { }));
+        Arguments.assertRefused("callLater(-1 s, callback)", IllegalArgumentException.class, "delay",
+                () -> loop.callLater(seconds(-1), () -> { }));
+        Arguments.assertRefused("sleep(-1 s)", IllegalArgumentException.class, "delay", () -> loop.sleep(seconds(-1)));
+        Arguments.assertRefused("runUntilComplete(null)", NullPointerException.class, "future",
+                () -> loop.runUntilComplete(null));
     }
 }
