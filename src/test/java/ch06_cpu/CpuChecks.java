@@ -1,0 +1,166 @@
+package ch06_cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import kit.CpuWatch;
+import kit.Measure;
+
+/** The checks the chapter's three exercises share: right sums, shared work, real parallelism, speed. */
+final class CpuChecks {
+
+    /** The size of the chapter's numbers: the sources' 5,000,000 times 4, as Java sums squares much faster than Python. */
+    static final long EQUAL_NUMBER = 20_000_000;
+
+    /** The sources' workload: 20 numbers, x + 5,000,000 for x below 20, scaled (about 100 ms in a row here). */
+    static final List<Long> SOURCE_NUMBERS = equalNumbers(20);
+
+    /** A short round for timing (about 40 ms in a row): short rounds are likelier to find both CPUs free. */
+    static final List<Long> TIMED_NUMBERS = equalNumbers(8);
+
+    // What two threads reach on two CPUs, beside another build too, and one thread never does (CALIBRATION.md, ch06).
+    static final double PARALLEL = 0.25;
+    static final double SPEEDUP = 1.6;
+    // Threads computing at the same time are RUNNABLE together in most samples; taking turns, in almost none.
+    static final double AT_ONCE = 0.5;
+    // A thread with less than this share of the CPU time did not take a real part in the work.
+    static final double PART = 0.05;
+
+    private static final int PARALLEL_ROUNDS = 10;
+    private static final int SPEEDUP_ROUNDS = 30;
+
+    private CpuChecks() {
+    }
+
+    /** A computation of the exercise, returning what it computed. */
+    @FunctionalInterface
+    interface Sums {
+        Object compute() throws Exception;
+    }
+
+    /**
+     * {@code work} as something to time or observe, failing whenever it does not return
+     * {@code expected}: a fast wrong answer earns nothing.
+     */
+    static Measure.Work checked(String call, Sums work, Object expected) {
+        return () -> {
+            Object result = work.compute();
+            if (!expected.equals(result)) {
+                throw new AssertionError(call + " returned " + result + ", expected " + expected);
+            }
+        };
+    }
+
+    /** Random numbers below {@code max}, distinct sizes, so that sums in another order are wrong sums. */
+    static List<Long> randomNumbers(SplittableRandom random, int count, long max) {
+        List<Long> numbers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            numbers.add(random.nextLong(max));
+        }
+        return numbers;
+    }
+
+    /** The sums must be the sequential ones, number by number, in the order of the numbers. */
+    static void assertSums(String call, List<Long> numbers, List<Long> sums, String orderHint) {
+        List<Long> expected = SumOfSquares.sequential(numbers);
+        assertThat(sums).as("what %s returned", call).isNotNull();
+        assertThat(sums).as("how many sums %s returned for %d numbers", call, numbers.size()).hasSameSizeAs(expected);
+        if (!sums.equals(expected) && sums.stream().sorted().toList().equals(expected.stream().sorted().toList())) {
+            throw new AssertionError(call + " returned the right sums in the wrong order: " + orderHint
+                    + "\n  expected: " + expected + "\n  returned: " + sums);
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(sums.get(i)).as("%s: the sum for number %d (index %d)", call, numbers.get(i), i)
+                    .isEqualTo(expected.get(i));
+        }
+    }
+
+    /** What to say when the work was not shared as it should be, in the words of one exercise and case. */
+    record Hints(String oneThread, String tooMany, String uneven, String tookTurns) {
+    }
+
+    /**
+     * Observes {@code work} (after a warm-up run) up to 3 times and passes at the first round in which
+     * {@code min} to {@code max} threads each computed a fair part of it, RUNNABLE at the same time in
+     * most samples. All this shows on one CPU too: the threads then take turns on it, but the
+     * program runs them at the same time. A round that fails says what it saw; the last one is
+     * reported.
+     */
+    static CpuWatch.Observed assertShared(String what, int min, int max, Measure.Work work, Hints hints) throws Exception {
+        work.run();
+        AssertionError last = null;
+        for (int round = 1; round <= 3; round++) {
+            CpuWatch.Observed seen = CpuWatch.observe(work);
+            String failure = shareFailure(what, seen, min, max, hints);
+            Measure.log("shared: " + what, String.format("%s; at once %.2f", seen.describe(),
+                    seen.atTheSameTime(seen.computing(PART))));
+            if (failure == null) {
+                return seen;
+            }
+            last = new AssertionError(failure + " (round " + round + " of 3)");
+        }
+        throw last;
+    }
+
+    private static String shareFailure(String what, CpuWatch.Observed seen, int min, int max, Hints hints) {
+        List<CpuWatch.ThreadUse> computing = seen.computing(PART);
+        double fair = 1.0 / Math.max(1, Math.min(max, computing.size()));
+        double atOnce = seen.atTheSameTime(computing);
+        String observed = "observed " + seen.describe();
+        if (computing.size() < 2 && min >= 2) {
+            return what + ": only one thread computed: " + hints.oneThread() + " (" + observed + ")";
+        }
+        if (computing.size() < min) {
+            return String.format("%s: %d threads computed, %d expected: %s (%s)", what, computing.size(), min,
+                    hints.oneThread(), observed);
+        }
+        if (computing.size() > max) {
+            return String.format("%s: %d threads computed, at most %d expected: %s (%s)", what, computing.size(), max,
+                    hints.tooMany(), observed);
+        }
+        if (seen.largestShare() > fair + (1 - fair) / 2) {
+            return String.format("%s: one thread did %.0f%% of the work, where a fair part is %.0f%%: %s (%s)", what,
+                    100 * seen.largestShare(), 100 * fair, hints.uneven(), observed);
+        }
+        if (atOnce < AT_ONCE) {
+            return String.format("%s: the threads were RUNNABLE together in only %.0f%% of the samples: %s (%s)",
+                    what, 100 * atOnce, hints.tookTurns(), observed);
+        }
+        return null;
+    }
+
+    /**
+     * On two CPUs, {@code work} must spend CPU time in parallel: in the best of up to
+     * {@value #PARALLEL_ROUNDS} rounds after a warm-up, at least {@link #PARALLEL} of its wall time
+     * (two threads computing on two idle CPUs reach nearly all of it; one thread at a time, none).
+     */
+    static void assertReallyParallel(String what, Measure.Work work, String hint) throws Exception {
+        CpuWatch.Observed best = CpuWatch.mostParallel(PARALLEL_ROUNDS, PARALLEL, work);
+        Measure.log("parallel: " + what, String.format("%.2f of the wall time, %.2f CPUs busy (%s)",
+                best.parallelShare(), best.busyCpus(), best.describe()));
+        assertThat(best.parallelShare()).as("CPU time that %s spent on two CPUs at once, best of up to %d rounds:"
+                + " %d ms in %d ms, %.0f%% of the time (%s). Two threads computing at once on two CPUs do so most"
+                + " of the time; none means one thread computed at a time: %s", what, PARALLEL_ROUNDS,
+                best.parallelNanos() / 1_000_000, best.wall().toMillis(), 100 * best.parallelShare(), best.describe(),
+                hint).isGreaterThanOrEqualTo(PARALLEL);
+    }
+
+    /**
+     * On two CPUs, {@code candidate} must be at least {@link #SPEEDUP} times faster than {@code baseline},
+     * their best rounds compared, up to {@value #SPEEDUP_ROUNDS} rounds each.
+     */
+    static void assertFaster(String what, Measure.Work baseline, Measure.Work candidate, String hint) throws Exception {
+        Measure.Speedup speedup = CpuWatch.speedup(baseline, candidate, SPEEDUP_ROUNDS, SPEEDUP);
+        Measure.log("speedup: " + what, speedup);
+        assertThat(speedup.ratio()).as("speedup of %s over the sequential version, best of up to %d rounds each: %s."
+                + " Two CPUs make it close to 2x: %s", what, SPEEDUP_ROUNDS, speedup, hint).isGreaterThanOrEqualTo(SPEEDUP);
+    }
+
+    /** {@code count} numbers of the size of the sources' numbers. */
+    static List<Long> equalNumbers(int count) {
+        return LongStream.range(0, count).map(x -> EQUAL_NUMBER + x).boxed().toList();
+    }
+}
