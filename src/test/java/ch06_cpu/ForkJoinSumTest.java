@@ -20,8 +20,9 @@ class ForkJoinSumTest {
     /** A range that takes about 100 ms in a row, split into 16 parts. */
     private static final long N = 400_000_000;
     private static final long THRESHOLD = N / 16;
-    /** A short range for timing (about 40 ms in a row): short rounds are likelier to find both CPUs free. */
-    private static final long TIMED_N = 160_000_000;
+    /** A short range for timing (about 25 ms in a row): short rounds are likelier to find both CPUs free. */
+    private static final long TIMED_N = 100_000_000;
+    private static final long TIMED_THRESHOLD = TIMED_N / 16;
 
     /** ForkJoinSum.of(n, threshold), with a message that names a stack overflow instead of dumping it. */
     private static long of(long n, long threshold) {
@@ -89,9 +90,9 @@ class ForkJoinSumTest {
     @NeedsCpus(2)
     @DisplayName("on two CPUs, of(n, threshold) computes in parallel: more CPU time than wall time")
     void reallyParallel() throws Exception {
-        long expected = SumOfSquares.of(N);
-        CpuChecks.assertReallyParallel("of(" + N + ", " + THRESHOLD + ")",
-                CpuChecks.checked("of(" + N + ", " + THRESHOLD + ")", () -> ForkJoinSum.of(N, THRESHOLD), expected),
+        long expected = SumOfSquares.of(TIMED_N);
+        CpuChecks.assertReallyParallel("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")",
+                CpuChecks.checked("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")", () -> ForkJoinSum.of(TIMED_N, TIMED_THRESHOLD), expected),
                 "is one half forked while the other is computed?");
     }
 
@@ -102,8 +103,8 @@ class ForkJoinSumTest {
     @DisplayName("on two CPUs, of(n, threshold) is at least 1.6x faster than SumOfSquares.of(n)")
     void fasterThanSequential() throws Exception {
         long expected = SumOfSquares.of(TIMED_N);
-        CpuChecks.assertFaster("of(" + TIMED_N + ", " + THRESHOLD + ")", () -> SumOfSquares.of(TIMED_N),
-                CpuChecks.checked("of(" + TIMED_N + ", " + THRESHOLD + ")", () -> ForkJoinSum.of(TIMED_N, THRESHOLD), expected),
+        CpuChecks.assertFaster("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")", () -> SumOfSquares.of(TIMED_N),
+                CpuChecks.checked("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")", () -> ForkJoinSum.of(TIMED_N, TIMED_THRESHOLD), expected),
                 "about 1x although two threads computed means more work than needed: is each number summed once?");
     }
 

@@ -77,7 +77,8 @@ class ThreadSumsTest {
                         "the numbers were split unevenly: with fewer numbers than threads, a chunk of"
                                 + " numbers.size() / threads numbers is 0 and the last thread gets them all."
                                 + " Round the chunk up, or submit one task per number",
-                        "at most one thread per number: there is nothing for a fourth thread to do",
+                        "a fourth thread computed although there are only 3 numbers: does every thread compute every"
+                                + " number? Divide the numbers between the threads",
                         "the numbers were split unevenly: round the chunk size up, or submit one task per number",
                         "the threads took turns instead of running at the same time"));
     }
@@ -101,11 +102,11 @@ class ThreadSumsTest {
     @NeedsCpus(2)
     @DisplayName("on two CPUs, 4 threads are at least 1.6x faster than one after another")
     void fasterThanSequential() throws Exception {
-        List<Long> expected = SumOfSquares.sequential(CpuChecks.TIMED_NUMBERS);
-        CpuChecks.assertFaster("compute(8 of the sources' numbers, 4 threads)",
-                () -> SumOfSquares.sequential(CpuChecks.TIMED_NUMBERS),
-                CpuChecks.checked("compute(8 numbers, 4 threads)",
-                        () -> ThreadSums.compute(CpuChecks.TIMED_NUMBERS, 4), expected),
+        List<Long> expected = SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS);
+        CpuChecks.assertFaster("compute(the sources' 20 numbers, 4 threads)",
+                () -> SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS),
+                CpuChecks.checked("compute(20 numbers, 4 threads)",
+                        () -> ThreadSums.compute(CpuChecks.SOURCE_NUMBERS, 4), expected),
                 "about 1x although the threads computed at the same time means they did more work than needed:"
                         + " is the work divided between the threads, or does every thread compute every number?");
     }

@@ -133,15 +133,35 @@ public final class CpuWatch {
          * of them were: 0 when they took turns, close to 1 when they ran at the same time.
          */
         public double atTheSameTime(Collection<ThreadUse> among) {
-            Set<Thread> watched = among.stream().map(ThreadUse::thread).collect(Collectors.toSet());
-            int busy = 0;
-            int together = 0;
-            for (Sample sample : samples) {
-                long n = sample.runnable().stream().filter(watched::contains).count();
-                busy += n >= 1 ? 1 : 0;
-                together += n >= 2 ? 1 : 0;
-            }
-            return busy == 0 ? 0 : (double) together / busy;
+            Set<Thread> watched = threadsOf(among);
+            long busy = samples.stream().filter(s -> running(s, watched) >= 1).count();
+            return busy == 0 ? 0 : (double) together(watched) / busy;
+        }
+
+        /**
+         * How much of the time they could have run together {@code among} did run together: samples
+         * with two or more of them RUNNABLE, over the samples in which the second most often RUNNABLE
+         * of them was. Close to 0 when they took turns, whatever their shares; close to 1 when the
+         * less busy ones ran while the busiest did, even if they had less to do.
+         */
+        public double overlap(Collection<ThreadUse> among) {
+            Set<Thread> watched = threadsOf(among);
+            List<Long> counts = watched.stream()
+                    .map(t -> samples.stream().filter(s -> s.runnable().contains(t)).count())
+                    .sorted(Comparator.reverseOrder()).toList();
+            return counts.size() < 2 || counts.get(1) == 0 ? 0 : (double) together(watched) / counts.get(1);
+        }
+
+        private long together(Set<Thread> watched) {
+            return samples.stream().filter(s -> running(s, watched) >= 2).count();
+        }
+
+        private static long running(Sample sample, Set<Thread> watched) {
+            return sample.runnable().stream().filter(watched::contains).count();
+        }
+
+        private static Set<Thread> threadsOf(Collection<ThreadUse> uses) {
+            return uses.stream().map(ThreadUse::thread).collect(Collectors.toSet());
         }
 
         /** The busiest threads with their CPU time, for a failure message. */
@@ -175,50 +195,59 @@ public final class CpuWatch {
     }
 
     /**
-     * Observes {@code work} up to {@code rounds} times, after one warm-up run, and returns the round
-     * with the most CPU time spent in parallel, stopping at the first whose {@link
-     * Observed#parallelShare()} reaches {@code enough}: a second build beside the tests costs a round,
-     * not the grade.
+     * Observes {@code work} again and again, after one warm-up run, for up to {@code patience}, and
+     * returns the round with the most CPU time spent in parallel, stopping at the first whose {@link
+     * Observed#parallelShare()} reaches {@code enough}. Another build beside the tests leaves both
+     * CPUs free only now and then: it costs rounds, not the grade. Work that never runs in parallel
+     * has nothing to find and uses all the patience.
      */
-    public static Observed mostParallel(int rounds, double enough, Measure.Work work) throws Exception {
+    public static Observed mostParallel(Duration patience, double enough, Measure.Work work) throws Exception {
         work.run();
+        long deadline = System.nanoTime() + patience.toNanos();
         Observed best = null;
-        for (int i = 0; i < rounds; i++) {
+        do {
             Observed round = observe(work);
-            if (best == null || round.parallelNanos() > best.parallelNanos()) {
+            if (best == null || round.parallelShare() > best.parallelShare()) {
                 best = round;
             }
-            if (best.parallelShare() >= enough) {
-                break;
-            }
-        }
+        } while (best.parallelShare() < enough && System.nanoTime() < deadline);
         return best;
+    }
+
+    /** A speedup measured by {@link #speedup}, with how many rounds each side ran. */
+    public record Speedup(Measure.Speedup ratio, int rounds) {
+
+        @Override
+        public String toString() {
+            return ratio + ", best of " + rounds + " rounds each";
+        }
     }
 
     /**
      * The speedup of CPU-bound {@code candidate} over {@code baseline}, measured in this run: after
-     * one warm-up run of each, they take turns, up to {@code rounds} rounds each, and the ratio is the
-     * baseline's best time over the candidate's best time; it stops early, after three rounds, once
-     * that ratio reaches {@code enough}. Both get their best moment, so a burst of load beside the
-     * tests in one round favours neither a right candidate nor a wrong one. Keep rounds short (tens
-     * of milliseconds): a short round is more likely to find the CPUs free.
+     * one warm-up run of each, they take turns for up to {@code patience}, and the ratio is the
+     * baseline's best time over the candidate's best time; it stops early, after three rounds each,
+     * once that ratio reaches {@code enough}. Both get their best moment, so a burst of load beside
+     * the tests favours neither a right candidate nor a wrong one. Keep rounds short (tens of
+     * milliseconds): a short round is likelier to find the CPUs free.
      */
-    public static Measure.Speedup speedup(Measure.Work baseline, Measure.Work candidate, int rounds, double enough)
+    public static Speedup speedup(Measure.Work baseline, Measure.Work candidate, Duration patience, double enough)
             throws Exception {
         baseline.run();
         candidate.run();
+        long deadline = System.nanoTime() + patience.toNanos();
         Duration bestBaseline = null;
         Duration bestCandidate = null;
-        for (int i = 0; i < rounds; i++) {
+        int rounds = 0;
+        do {
             Duration b = Measure.time(baseline);
             Duration c = Measure.time(candidate);
             bestBaseline = bestBaseline == null || b.compareTo(bestBaseline) < 0 ? b : bestBaseline;
             bestCandidate = bestCandidate == null || c.compareTo(bestCandidate) < 0 ? c : bestCandidate;
-            if (i >= 2 && new Measure.Speedup(bestBaseline, bestCandidate).ratio() >= enough) {
-                break;
-            }
-        }
-        return new Measure.Speedup(bestBaseline, bestCandidate);
+            rounds++;
+        } while (rounds < 3 || (new Measure.Speedup(bestBaseline, bestCandidate).ratio() < enough
+                && System.nanoTime() < deadline));
+        return new Speedup(new Measure.Speedup(bestBaseline, bestCandidate), rounds);
     }
 
     /** Reads every live thread's CPU time and state, every {@link #PERIOD_NANOS}, until stopped. */
