@@ -65,6 +65,13 @@ final class CpuChecks {
         return numbers;
     }
 
+    /** A large number, then 6 small random ones: the large one's sum is ready last, whatever the threads. */
+    static List<Long> slowFirst(SplittableRandom random) {
+        List<Long> numbers = new ArrayList<>(List.of(30_000_000L));
+        numbers.addAll(randomNumbers(random, 6, 100_000));
+        return numbers;
+    }
+
     /** The sums must be the sequential ones, number by number, in the order of the numbers. */
     static void assertSums(String call, List<Long> numbers, List<Long> sums, String orderHint) {
         List<Long> expected = SumOfSquares.sequential(numbers);

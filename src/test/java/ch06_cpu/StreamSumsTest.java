@@ -1,6 +1,5 @@
 package ch06_cpu;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,8 +23,7 @@ class StreamSumsTest {
     @DisplayName("every sum equals the sequential one, in the order of the numbers")
     void sumsEqualSequential() {
         SplittableRandom random = new SplittableRandom();
-        List<Long> slowFirst = new ArrayList<>(List.of(30_000_000L));
-        slowFirst.addAll(CpuChecks.randomNumbers(random, 6, 100_000));
+        List<Long> slowFirst = CpuChecks.slowFirst(random);
         CpuChecks.assertSums("compute(a large number then 6 small ones)", slowFirst, StreamSums.compute(slowFirst), ORDER);
         for (int count : new int[] {0, 1, 2, 7, 40}) {
             List<Long> numbers = CpuChecks.randomNumbers(random, count, 2_000_000);

@@ -3,7 +3,6 @@ package ch06_cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -29,9 +28,7 @@ class ThreadSumsTest {
     @DisplayName("every sum equals the sequential one, in the order of the numbers, for 1 to 8 threads")
     void sumsEqualSequential() {
         SplittableRandom random = new SplittableRandom();
-        // The first number is by far the largest: its sum is ready last, whatever the threads.
-        List<Long> slowFirst = new ArrayList<>(List.of(30_000_000L));
-        slowFirst.addAll(CpuChecks.randomNumbers(random, 6, 100_000));
+        List<Long> slowFirst = CpuChecks.slowFirst(random);
         CpuChecks.assertSums("compute(a large number then 6 small ones, 2 threads)", slowFirst,
                 ThreadSums.compute(slowFirst, 2), ORDER);
         for (int threads : new int[] {1, 2, 3, 8}) {

@@ -10,7 +10,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import kit.Arguments;
 import kit.Exercise;
-import kit.Measure;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -119,16 +118,9 @@ class ParallelFinderTest {
         List<String> found = Watched.inPool(pool, Duration.ofSeconds(10), "find(200,000 lines) in a pool",
                 () -> find(watchedLines, "slings", 1_000));
         assertThat(found).as("find(200,000 lines, \"slings\", threshold 1000)").isEqualTo(expected(lines, "slings"));
-        Measure.log("readers", watched.describe() + "; at most " + watched.maxInFlight() + " at once");
-        assertThat(watched.outside(pool)).as("threads that read lines but are not workers of the pool find was called"
-                + " in (%s): invoke() the task, so that it runs in the caller's pool, rather than"
-                + " commonPool().invoke(...), and let its forks run there", watched.describe()).isEmpty();
-        assertThat(watched.callsByThread()).as("pool workers that read lines (%s): one thread read them all. Were the"
-                + " lines copied before the search (the copy is all read by one thread)? Or were the halves never"
-                + " forked (compute() on both)?", watched.describe()).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(watched.maxInFlight()).as("lines read at the same moment by different workers, at most: 1 means"
-                + " the halves took turns. Is the first half joined before the second is searched? Fork the first,"
-                + " compute the second, then join (%s)", watched.describe()).isGreaterThanOrEqualTo(2);
+        watched.assertRanInPool(pool, "read lines", "Were the lines copied before the search (the copy is all read"
+                + " by one thread)? Or were the halves never forked (compute() on both)?", "Is the first half joined"
+                + " before the second is searched? Fork the first, compute the second, then join");
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import kit.Arguments;
 import kit.Exercise;
-import kit.Measure;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -122,16 +121,9 @@ class ParallelMergeSortTest {
             return null;
         });
         assertThat(items).as("200,000 items sorted by key with threshold 1000").isEqualTo(expected);
-        Measure.log("comparers", watched.describe() + "; at most " + watched.maxInFlight() + " at once");
-        assertThat(watched.outside(pool)).as("threads that compared items but are not workers of the pool sort was"
-                + " called in (%s): invoke() the task, so that it runs in the caller's pool, rather than"
-                + " commonPool().invoke(...), and let its forks run there", watched.describe()).isEmpty();
-        assertThat(watched.callsByThread()).as("pool workers that compared items (%s): one thread did all the work."
-                + " Were the halves never forked (compute() on both)? Use invokeAll(left, right)", watched.describe())
-                .hasSizeGreaterThanOrEqualTo(2);
-        assertThat(watched.maxInFlight()).as("comparisons made at the same moment by different workers, at most: 1"
-                + " means the halves took turns. Is the first half joined before the second is sorted? invokeAll(left,"
-                + " right) runs them at the same time (%s)", watched.describe()).isGreaterThanOrEqualTo(2);
+        watched.assertRanInPool(pool, "compared items", "Were the halves never forked (compute() on both)? Use"
+                + " invokeAll(left, right)", "Is the first half joined before the second is sorted? invokeAll(left,"
+                + " right) runs them at the same time");
     }
 
     @Test

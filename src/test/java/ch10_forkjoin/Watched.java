@@ -1,5 +1,7 @@
 package ch10_forkjoin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
+import kit.Measure;
 
 /**
  * Watches the calls an exercise makes into the test's own objects (a list's get, a comparator's
@@ -60,6 +63,25 @@ final class Watched {
         return callsByThread().entrySet().stream()
                 .map(e -> "'" + e.getKey().getName() + "' " + e.getValue())
                 .collect(Collectors.joining(", ", "calls by thread: ", ""));
+    }
+
+    /**
+     * The calls must all have come from workers of {@code pool}, two or more of them, and two at the
+     * same moment at least once.
+     *
+     * @param calls what the calls were, e.g. "read lines"
+     * @param oneThread the likely mistake when one thread made them all
+     * @param tookTurns the likely mistake when the threads took turns
+     */
+    void assertRanInPool(ForkJoinPool pool, String calls, String oneThread, String tookTurns) {
+        Measure.log(calls, describe() + "; at most " + maxInFlight() + " at once");
+        assertThat(outside(pool)).as("threads that %s but are not workers of the pool they were called in (%s):"
+                + " invoke() the task, so that it runs in the caller's pool, rather than commonPool().invoke(...), and"
+                + " let its forks run there", calls, describe()).isEmpty();
+        assertThat(callsByThread()).as("pool workers that %s (%s): one thread did all the work. %s", calls, describe(),
+                oneThread).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(maxInFlight()).as("most calls in progress at the same moment, by different workers: 1 means the"
+                + " halves took turns. %s (%s)", tookTurns, describe()).isGreaterThanOrEqualTo(2);
     }
 
     /** A fork/join body the test runs in its own pool. */
