@@ -70,6 +70,7 @@ class StreamSumsTest {
         CpuChecks.assertFaster("compute(the sources' 20 numbers)",
                 () -> SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS),
                 CpuChecks.checked("compute(20 numbers)", () -> StreamSums.compute(CpuChecks.SOURCE_NUMBERS), expected),
+                CpuChecks.twoThreads(CpuChecks.SOURCE_NUMBERS),
                 "about 1x although two threads computed means more work than needed: is every number computed once?");
     }
 

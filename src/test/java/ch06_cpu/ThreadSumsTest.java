@@ -104,6 +104,7 @@ class ThreadSumsTest {
                 () -> SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS),
                 CpuChecks.checked("compute(20 numbers, 4 threads)",
                         () -> ThreadSums.compute(CpuChecks.SOURCE_NUMBERS, 4), expected),
+                CpuChecks.twoThreads(CpuChecks.SOURCE_NUMBERS),
                 "about 1x although the threads computed at the same time means they did more work than needed:"
                         + " is the work divided between the threads, or does every thread compute every number?");
     }

@@ -3,7 +3,10 @@ package ch07_processes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,7 +36,7 @@ final class ChildProcesses implements AutoCloseable {
 
     private final Map<Long, ProcessHandle> handles = new ConcurrentHashMap<>();
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
-    private final Map<Long, Long> ended = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Long>> ended = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
     private volatile boolean stop;
     private final Thread watcher;
@@ -55,18 +58,35 @@ final class ChildProcesses implements AutoCloseable {
         ProcessHandle.current().children().forEach(child -> {
             if (handles.putIfAbsent(child.pid(), child) == null) {
                 seen.put(child.pid(), System.nanoTime());
-                child.onExit().thenRun(() -> ended.put(child.pid(), System.nanoTime()));
+                ended.put(child.pid(), child.onExit().thenApply(gone -> System.nanoTime()));
             }
         });
     }
 
-    /** Every child seen so far, in the order first seen. */
+    /**
+     * Every child seen so far, in the order first seen. A child that has ended is given the time its
+     * end was noticed, waiting a moment for the notice if it has only just ended.
+     */
     List<Child> children() {
         look();
         List<Child> all = new ArrayList<>();
-        handles.forEach((pid, handle) -> all.add(new Child(handle, seen.get(pid), ended.getOrDefault(pid, -1L))));
+        handles.forEach((pid, handle) -> all.add(new Child(handle, seen.get(pid), endedNanos(handle))));
         all.sort((a, b) -> Long.compare(a.seenNanos(), b.seenNanos()));
         return all;
+    }
+
+    private long endedNanos(ProcessHandle handle) {
+        if (handle.isAlive()) {
+            return -1;
+        }
+        try {
+            return ended.get(handle.pid()).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        }
     }
 
     /** The children still alive now. */

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
 import kit.Arguments;
 import kit.Exercise;
+import kit.KitExtension;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -41,6 +42,7 @@ class ParallelMergeSortTest {
         try {
             sort.run();
         } catch (StackOverflowError overflow) {
+            KitExtension.requestFreshJvm("forked tasks may go on splitting in the common pool");
             throw new AssertionError("sorting " + length + " elements with threshold " + threshold + " overflowed the"
                     + " stack: tasks went on splitting ranges that were short enough. " + (threshold == 1
                             ? "A range of one element must be sorted directly: is it to - from <= threshold?"

@@ -214,40 +214,44 @@ public final class CpuWatch {
         return best;
     }
 
-    /** A speedup measured by {@link #speedup}, with how many rounds each side ran. */
-    public record Speedup(Measure.Speedup ratio, int rounds) {
+    /**
+     * A speedup measured by {@link #speedup}: the candidate's, and in the same rounds a reference's,
+     * parallel code known to be right, which shows what the machine allowed.
+     */
+    public record Speedup(Measure.Speedup candidate, Measure.Speedup reference, int rounds) {
 
         @Override
         public String toString() {
-            return ratio + ", best of " + rounds + " rounds each";
+            return candidate + ", best of " + rounds + " rounds each; a reference in the same rounds: " + reference;
         }
     }
 
     /**
-     * The speedup of CPU-bound {@code candidate} over {@code baseline}, measured in this run: after
-     * one warm-up run of each, they take turns for up to {@code patience}, and the ratio is the
-     * baseline's best time over the candidate's best time; it stops early, after three rounds each,
-     * once that ratio reaches {@code enough}. Both get their best moment, so a burst of load beside
-     * the tests favours neither a right candidate nor a wrong one. Keep rounds short (tens of
-     * milliseconds): a short round is likelier to find the CPUs free.
+     * The speedup of CPU-bound {@code candidate} over {@code baseline}, measured in this run, beside
+     * that of a {@code reference} that does the same work in parallel and is known to be right: after
+     * one warm-up run of each, the three take turns for up to {@code patience}, and each ratio is the
+     * baseline's best time over the best time of the other; it stops early, after three rounds, once
+     * the candidate's ratio reaches {@code enough}. All get their best moment, so a burst of load
+     * beside the tests favours none; the reference says how much speedup the machine allowed. Keep
+     * rounds short (tens of milliseconds): a short round is likelier to find the CPUs free.
      */
-    public static Speedup speedup(Measure.Work baseline, Measure.Work candidate, Duration patience, double enough)
-            throws Exception {
+    public static Speedup speedup(Measure.Work baseline, Measure.Work candidate, Measure.Work reference,
+            Duration patience, double enough) throws Exception {
         baseline.run();
         candidate.run();
+        reference.run();
         long deadline = System.nanoTime() + patience.toNanos();
-        Duration bestBaseline = null;
-        Duration bestCandidate = null;
+        Duration[] best = new Duration[3];
+        Measure.Work[] works = {baseline, candidate, reference};
         int rounds = 0;
         do {
-            Duration b = Measure.time(baseline);
-            Duration c = Measure.time(candidate);
-            bestBaseline = bestBaseline == null || b.compareTo(bestBaseline) < 0 ? b : bestBaseline;
-            bestCandidate = bestCandidate == null || c.compareTo(bestCandidate) < 0 ? c : bestCandidate;
+            for (int i = 0; i < works.length; i++) {
+                Duration time = Measure.time(works[i]);
+                best[i] = best[i] == null || time.compareTo(best[i]) < 0 ? time : best[i];
+            }
             rounds++;
-        } while (rounds < 3 || (new Measure.Speedup(bestBaseline, bestCandidate).ratio() < enough
-                && System.nanoTime() < deadline));
-        return new Speedup(new Measure.Speedup(bestBaseline, bestCandidate), rounds);
+        } while (rounds < 3 || (new Measure.Speedup(best[0], best[1]).ratio() < enough && System.nanoTime() < deadline));
+        return new Speedup(new Measure.Speedup(best[0], best[1]), new Measure.Speedup(best[0], best[2]), rounds);
     }
 
     /** Reads every live thread's CPU time and state, every {@link #PERIOD_NANOS}, until stopped. */
