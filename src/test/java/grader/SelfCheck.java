@@ -87,8 +87,16 @@ public final class SelfCheck implements Callable<Integer> {
         Path work = kit.target("kit-check");
         Compilation.clean(work);
         out.println("kit-check: compiling the solutions, the stubs and the chapters' tests (" + box.describe() + ") ...");
+        // The two compile side by side (a compiler each): they share nothing but what they read.
+        java.util.concurrent.CompletableFuture<Grading.Prepared> stubsLater = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return grading.prepare("stubs", basedir.resolve("exercises"), chapters, Set.of());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Grading.Prepared solutions = grading.prepare("solutions", basedir.resolve("solutions"), chapters, Set.of());
-        Grading.Prepared stubs = grading.prepare("stubs", basedir.resolve("exercises"), chapters, Set.of());
+        Grading.Prepared stubs = stubsLater.join();
         solutions.failedToCompile().values().stream().map(Outcome::message).distinct()
                 .forEach(why -> check(false, "the solutions or their tests do not compile: " + why));
         stubs.failedToCompile().values().stream().map(Outcome::message).distinct()
