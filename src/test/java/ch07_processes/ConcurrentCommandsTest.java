@@ -1,0 +1,210 @@
+package ch07_processes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import kit.Arguments;
+import kit.Eventually;
+import kit.Exercise;
+import kit.Measure;
+import kit.Points;
+import kit.Threads;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+@Exercise(20)
+class ConcurrentCommandsTest {
+
+    /** Far more than the solution needs to start a few JVMs on a busy machine. */
+    private static final Duration PATIENT = Duration.ofSeconds(8);
+    private static final Duration GONE = Duration.ofSeconds(1);
+
+    /** What SleepAndPrint prints with these line counts: standard output first, then standard error. */
+    private static String output(int outLines, int errLines) {
+        StringBuilder text = new StringBuilder();
+        IntStream.range(0, outLines).forEach(i -> text.append(SleepAndPrint.line("out", i)));
+        IntStream.range(0, errLines).forEach(i -> text.append(SleepAndPrint.line("err", i)));
+        return text.toString();
+    }
+
+    /** runAll on a thread of its own, failing if it is not done within {@code bound}. */
+    private static List<CommandResult> runAllWithin(Duration bound, List<List<String>> commands, Duration timeout,
+            String hang) throws Exception {
+        Optional<List<CommandResult>> results = Threads.callWithin(bound, () -> ConcurrentCommands.runAll(commands, timeout));
+        return results.orElseThrow(() -> new AssertionError("runAll(" + commands.size() + " commands, timeout "
+                + timeout.toMillis() + " ms) was not done after " + bound.toSeconds() + " s: " + hang));
+    }
+
+    @Test
+    @Order(1)
+    @Points(2)
+    @DisplayName("each command's exit status and output (standard error too), in the order given")
+    void resultsInInputOrder() throws Exception {
+        // The first command ends last: results in the order the commands ended would be reversed.
+        List<List<String>> commands = List.of(
+                SleepAndPrint.command(600, 3, 2, 0),
+                SleepAndPrint.command(300, 1, 0, 3),
+                SleepAndPrint.command(0, 2, 1, 7));
+        try (ChildProcesses children = new ChildProcesses()) {
+            List<CommandResult> results = runAllWithin(PATIENT.plusSeconds(2), commands, PATIENT,
+                    "is each process awaited with waitFor()?");
+            assertThat(results).as("results of runAll(3 commands)").hasSize(3);
+            int[][] expected = {{3, 2, 0, 600}, {1, 0, 3, 300}, {2, 1, 7, 0}};
+            for (int i = 0; i < 3; i++) {
+                CommandResult result = results.get(i);
+                assertThat(result.command()).as("result %d must be command %d's: results in the order of the commands,"
+                        + " not in the order they ended", i, i).isEqualTo(commands.get(i));
+                assertThat(result.exitCode()).as("exit status of command %d (exitValue() once it has ended)", i)
+                        .isEqualTo(expected[i][2]);
+                assertThat(result.output()).as("output of command %d, which printed %d lines on standard output and"
+                        + " %d on standard error: both belong in the output (redirectErrorStream(true))", i,
+                        expected[i][0], expected[i][1]).isEqualTo(output(expected[i][0], expected[i][1]));
+                assertThat(result.timedOut()).as("command %d timed out, though it ended long before the timeout", i)
+                        .isFalse();
+                assertThat(result.duration()).as("duration of command %d, which slept %d ms", i, expected[i][3])
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(expected[i][3])).isLessThan(PATIENT);
+            }
+            assertThat(children.alive()).as("commands still running after runAll returned").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Points(2)
+    @DisplayName("five half-second commands all start before any is awaited: they run at the same time")
+    void allStartBeforeAnyIsAwaited() throws Exception {
+        List<List<String>> commands = IntStream.range(0, 5).mapToObj(i -> SleepAndPrint.command(500, 1, 0, 0)).toList();
+        try (ChildProcesses children = new ChildProcesses()) {
+            long start = System.nanoTime();
+            List<CommandResult> results = runAllWithin(PATIENT.plusSeconds(4), commands, PATIENT,
+                    "are the commands run one after another?");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(results).as("results of runAll(5 commands)").hasSize(5).allMatch(r -> r.exitCode() == 0);
+            List<ChildProcesses.Child> seen = children.children();
+            assertThat(seen).as("processes started by runAll(5 commands)").hasSize(5).allMatch(ChildProcesses.Child::ended);
+            ChildProcesses.Child lastStarted = seen.get(seen.size() - 1);
+            ChildProcesses.Child firstEnded = seen.stream().min(Comparator.comparingLong(ChildProcesses.Child::endedNanos))
+                    .orElseThrow();
+            Measure.log("five commands", String.format("last started at %d ms, first ended at %d ms, all done in %d ms",
+                    children.millis(lastStarted.seenNanos()), children.millis(firstEnded.endedNanos()), took.toMillis()));
+            assertThat(lastStarted.seenNanos()).as("five commands that each sleep 500 ms: the last one started %d ms"
+                    + " after the test began watching, but one had already ended at %d ms. All must start before any"
+                    + " is awaited: start every process first, then wait for them (took %d ms in all)",
+                    children.millis(lastStarted.seenNanos()), children.millis(firstEnded.endedNanos()), took.toMillis())
+                    .isLessThan(firstEnded.endedNanos());
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Points(2)
+    @DisplayName("a command printing 4 MB finishes at once, though an earlier command sleeps on")
+    void megabytesDoNotBlock() throws Exception {
+        int lines = 4 * 1024 * 1024 / SleepAndPrint.LINE_LENGTH;
+        List<List<String>> commands = List.of(SleepAndPrint.command(1_800, 1, 0, 0), SleepAndPrint.command(0, lines, 100, 0));
+        Duration timeout = Duration.ofSeconds(6);
+        try (ChildProcesses children = new ChildProcesses()) {
+            List<CommandResult> results = runAllWithin(PATIENT.plusSeconds(2), commands, timeout,
+                    "is a command's output read only after waitFor()?");
+            assertThat(results).as("results of runAll(2 commands)").hasSize(2);
+            CommandResult big = results.get(1);
+            assertThat(big.timedOut()).as("the command printing 4 MB was destroyed as timed out after %d s, with %d"
+                    + " bytes read of its output: a pipe holds only a few kilobytes, and a command whose output nobody"
+                    + " reads waits for ever. Read the output while the command runs, not after waitFor()",
+                    timeout.toSeconds(), big.output().length()).isFalse();
+            assertThat(big.output()).as("output of the command printing %d lines and 100 on standard error", lines)
+                    .isEqualTo(output(lines, 100));
+            List<ChildProcesses.Child> seen = children.children();
+            assertThat(seen).as("processes started by runAll(2 commands)").hasSize(2);
+            assertThat(seen).as("processes started by runAll(2 commands)").allMatch(ChildProcesses.Child::ended);
+            // Both start at once: the 4 MB command needs a moment, the other sleeps 1.8 s first.
+            long firstEnd = Math.min(seen.get(0).endedNanos(), seen.get(1).endedNanos());
+            long lastEnd = Math.max(seen.get(0).endedNanos(), seen.get(1).endedNanos());
+            Measure.log("4 MB", String.format("the first command ended at %d ms, the second at %d ms",
+                    children.millis(firstEnd), children.millis(lastEnd)));
+            assertThat(Duration.ofNanos(lastEnd - firstEnd)).as("the command printing 4 MB and the 1.8 s sleeper"
+                    + " started together but ended only %d ms apart, at %d and %d ms: the 4 MB command was held up"
+                    + " until the sleeper ended, its output waiting unread while the sleeper's was read. Read every"
+                    + " command's output at the same time, each on a thread of its own", (lastEnd - firstEnd) / 1_000_000,
+                    children.millis(firstEnd), children.millis(lastEnd)).isGreaterThan(Duration.ofMillis(800));
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Points(2)
+    @DisplayName("commands over the timeout are destroyed and reported at the timeout; the others finish")
+    void timedOutCommandsAreDestroyed() throws Exception {
+        // 2 s leaves the quick command time to start its JVM beside three others on a busy machine.
+        Duration timeout = Duration.ofSeconds(2);
+        List<List<String>> commands = List.of(
+                SleepAndPrint.command(100, 2, 0, 0),
+                SleepAndPrint.command(60_000, 1, 0, 0),
+                SleepAndPrint.command(60_000, 1, 0, 0),
+                SleepAndPrint.command(60_000, 1, 0, 0));
+        try (ChildProcesses children = new ChildProcesses()) {
+            long start = System.nanoTime();
+            List<CommandResult> results = runAllWithin(PATIENT, commands, timeout,
+                    "are timed-out commands destroyed, and is each command's deadline its start plus the timeout?");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            Measure.log("three timeouts", took.toMillis() + " ms");
+            assertThat(results).as("results of runAll(4 commands)").hasSize(4);
+            for (int i : new int[] {1, 2, 3}) {
+                assertThat(results.get(i).timedOut()).as("command %d, which sleeps a minute, with a timeout of %d ms:"
+                        + " reported timed out", i, timeout.toMillis()).isTrue();
+            }
+            assertThat(results.get(0).timedOut()).as("command 0, which ends after 100 ms, reported timed out").isFalse();
+            assertThat(results.get(0).output()).as("output of command 0").isEqualTo(output(2, 0));
+            assertThat(results.get(0).exitCode()).as("exit status of command 0").isZero();
+            assertThat(children.alive()).as("commands still running after runAll returned: a command past its timeout"
+                    + " must be destroyed (destroyForcibly()), not only reported").isEmpty();
+            assertThat(took).as("time runAll took with three commands over a %d ms timeout: they all run at once, so"
+                    + " their deadlines are all about %d ms after the start, not one timeout after another (each"
+                    + " deadline is the command's start plus the timeout)", timeout.toMillis(), timeout.toMillis())
+                    .isLessThan(timeout.multipliedBy(2));
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Points(1)
+    @DisplayName("bad arguments are refused, naming the argument; a program that cannot start stops the others")
+    void badArgumentsAreRefused() throws Exception {
+        List<List<String>> one = List.of(SleepAndPrint.command(0, 1, 0, 0));
+        Arguments.assertRefused("runAll(null, 1 s)", NullPointerException.class, "commands",
+                () -> ConcurrentCommands.runAll(null, Duration.ofSeconds(1)));
+        Arguments.assertRefused("runAll(a list holding null, 1 s)", NullPointerException.class, "commands",
+                () -> ConcurrentCommands.runAll(Arrays.asList(one.get(0), null), Duration.ofSeconds(1)));
+        Arguments.assertRefused("runAll(an empty command, 1 s)", IllegalArgumentException.class, "command",
+                () -> ConcurrentCommands.runAll(List.of(List.of()), Duration.ofSeconds(1)));
+        Arguments.assertRefused("runAll(commands, null)", NullPointerException.class, "timeout",
+                () -> ConcurrentCommands.runAll(one, null));
+        Arguments.assertRefused("runAll(commands, 0 s)", IllegalArgumentException.class, "timeout",
+                () -> ConcurrentCommands.runAll(one, Duration.ZERO));
+        String missing = "/no/such/program-" + UUID.randomUUID();
+        List<List<String>> commands = new ArrayList<>(List.of(SleepAndPrint.command(60_000, 1, 0, 0), List.of(missing)));
+        try (ChildProcesses children = new ChildProcesses()) {
+            Optional<Optional<Throwable>> outcome = Threads.callWithin(Duration.ofSeconds(5), () -> Optional.ofNullable(
+                    Arguments.thrownBy(() -> ConcurrentCommands.runAll(commands, Duration.ofSeconds(30)))));
+            assertThat(outcome).as("runAll(a sleeper, then a program that does not exist) had not thrown after 5 s:"
+                    + " destroy the commands already started before throwing (their output readers wait for"
+                    + " them)").isPresent();
+            assertThat(outcome.get()).as("runAll(a sleeper, then a program that does not exist) returned normally:"
+                    + " a program that cannot start is an UncheckedIOException naming it").isPresent();
+            assertThat(outcome.get().get()).as("what runAll(a sleeper, then a program that does not exist) threw: an"
+                    + " UncheckedIOException naming the program").isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining(missing);
+            Eventually.within(GONE, "the command started before the missing program is still running after runAll"
+                    + " threw: destroy the commands already started before throwing", () -> assertThat(children.alive()).isEmpty());
+        }
+    }
+}

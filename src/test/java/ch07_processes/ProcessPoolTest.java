@@ -1,0 +1,185 @@
+package ch07_processes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch06_cpu.SumOfSquares;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import kit.Arguments;
+import kit.Eventually;
+import kit.Exercise;
+import kit.KitExtension;
+import kit.Points;
+import kit.Threads;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+@Exercise(19)
+class ProcessPoolTest {
+
+    /** How long a child may take to be gone after map returned: waitFor() makes it none. */
+    private static final Duration GONE = Duration.ofSeconds(1);
+    /** Far more than the solution needs, even starting JVMs on a busy machine. */
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
+    /** {@code count} random numbers, each small enough to take a child a few milliseconds. */
+    private static List<Long> numbers(SplittableRandom random, int count) {
+        List<Long> numbers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            numbers.add(random.nextLong(1_000_000, 5_000_000));
+        }
+        return numbers;
+    }
+
+    /** Checks each result against the number at its index and the sequential sum. */
+    private static void assertResults(String call, List<Long> numbers, List<WorkResult> results) {
+        assertThat(results).as("results of %s", call).hasSameSizeAs(numbers);
+        List<Long> answered = results.stream().map(WorkResult::number).toList();
+        if (!answered.equals(numbers) && answered.stream().sorted().toList().equals(numbers.stream().sorted().toList())) {
+            throw new AssertionError(call + " returned the results out of input order: the numbers were " + numbers
+                    + ", the results are for " + answered + ". Results must follow the numbers, not the order the"
+                    + " workers answered in: store each answer at its number's index");
+        }
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(results.get(i).number()).as("%s: the number of result %d", call, i).isEqualTo(numbers.get(i));
+            assertThat(results.get(i).sum()).as("%s: the sum of %d", call, numbers.get(i))
+                    .isEqualTo(SumOfSquares.of(numbers.get(i)));
+        }
+    }
+
+    /** map, on a thread of its own, failing if it is not done within {@link #BOUND}. */
+    private static List<WorkResult> mapWithin(ProcessPool pool, List<Long> numbers, String hang) throws Exception {
+        Optional<List<WorkResult>> results = Threads.callWithin(BOUND, () -> pool.map(numbers));
+        return results.orElseThrow(() -> new AssertionError("map(" + numbers.size() + " numbers) was not done after "
+                + BOUND.toSeconds() + " s: " + hang));
+    }
+
+    @Test
+    @Order(1)
+    @Points(2)
+    @DisplayName("every number's sum, in the order of the numbers, for 1 and 3 processes")
+    void resultsInInputOrder() throws Exception {
+        SplittableRandom random = new SplittableRandom();
+        try (ChildProcesses children = new ChildProcesses()) {
+            List<Long> numbers = new ArrayList<>(List.of(random.nextLong(60_000_000, 80_000_000)));
+            numbers.addAll(numbers(random, 11)); // the first number is by far the largest: its answer comes last
+            assertResults("map(12 numbers) with 3 processes", numbers, mapWithin(new ProcessPool(3), numbers,
+                    "does every worker get numbers, and is each answer read?"));
+            List<Long> few = numbers(random, 3);
+            assertResults("map(3 numbers) with 1 process", few, mapWithin(new ProcessPool(1), few,
+                    "does the one worker get every number in turn?"));
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Points(2)
+    @DisplayName("the sums come from child JVMs: 2 of them for 10 numbers, each reused, none of them this JVM")
+    void computedByReusedChildren() throws Exception {
+        List<Long> numbers = numbers(new SplittableRandom(), 10);
+        try (ChildProcesses children = new ChildProcesses()) {
+            List<WorkResult> results = mapWithin(new ProcessPool(2), numbers, "does every worker get numbers?");
+            assertResults("map(10 numbers) with 2 processes", numbers, results);
+            Set<Long> started = children.children().stream().map(ChildProcesses.Child::pid).collect(Collectors.toSet());
+            Set<Long> answering = results.stream().map(WorkResult::pid).collect(Collectors.toSet());
+            assertThat(answering).as("pids in the results: a result computed in this JVM (pid %d) is no child's",
+                    ProcessHandle.current().pid()).doesNotContain(ProcessHandle.current().pid());
+            assertThat(started).as("child processes this JVM started during map(10 numbers) with 2 processes: a JVM"
+                    + " takes far longer to start than a sum; start 2 workers and give each many numbers, not one"
+                    + " per number").hasSizeLessThanOrEqualTo(2);
+            assertThat(answering).as("pids of the workers that answered for 10 numbers with 2 processes: only one"
+                    + " child computed everything; give every worker numbers (a thread per worker that feeds it)")
+                    .hasSize(2);
+            assertThat(started).as("child processes seen running during map: every pid in the results must be"
+                    + " one of them (the pid the worker answers with)").containsAll(answering);
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Points(2)
+    @DisplayName("no child is left running when map returns")
+    void noChildLeftRunning() throws Exception {
+        List<Long> numbers = numbers(new SplittableRandom(), 6);
+        try (ChildProcesses children = new ChildProcesses()) {
+            assertResults("map(6 numbers) with 2 processes", numbers,
+                    mapWithin(new ProcessPool(2), numbers, "does every worker get numbers?"));
+            assertThat(children.children()).as("child processes started by map").isNotEmpty();
+            Eventually.within(GONE, "workers still running after map returned: close each worker's input (a worker"
+                    + " exits at the end of its input) and waitFor() it before returning",
+                    () -> assertThat(children.alive()).isEmpty());
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Points(2)
+    @DisplayName("a worker killed while computing: an exception naming its number, at once, and no child left")
+    void killedWorkerIsReported() throws Exception {
+        // Two numbers that take a worker seconds: each worker is busy with one of them when the test kills one.
+        long first = 20_000_000_000L;
+        long second = 20_000_000_001L;
+        List<Long> numbers = List.of(first, second, 7L, 8L, 9L);
+        ProcessPool pool = new ProcessPool(2);
+        try (ChildProcesses children = new ChildProcesses()) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    pool.map(numbers);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            Eventually.within(BOUND, "map(2 numbers that take seconds, then 3 small ones) with 2 processes did not"
+                    + " start 2 child processes", () -> assertThat(children.alive().size() == 2 || !caller.isAlive())
+                            .isTrue());
+            if (!caller.isAlive()) {
+                Arguments.unlessTodo(thrown.get());
+                throw new AssertionError("map(2 numbers that take seconds, then 3 small ones) returned before its"
+                        + " workers could have computed them", thrown.get());
+            }
+            long killed = System.nanoTime();
+            children.alive().get(0).handle().destroyForcibly();
+            caller.join(BOUND);
+            if (caller.isAlive()) {
+                KitExtension.requestFreshJvm("map hangs after its workers were killed");
+                throw new AssertionError("map still had not returned " + BOUND.toSeconds() + " s after one of its"
+                        + " workers was killed: a dead worker's output ends (readLine() returns null, a write fails); report it"
+                        + " instead of waiting for an answer that cannot come");
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - killed);
+            assertThat(thrown.get()).as("what map threw when one of its workers was killed while computing %d or %d",
+                    first, second).isInstanceOf(WorkerDiedException.class);
+            assertThat(((WorkerDiedException) thrown.get()).number()).as("the number the dead worker had been given")
+                    .isIn(first, second);
+            assertThat(took).as("time from the kill to map's exception: a dead worker must be reported at once:"
+                    + " destroy the other workers rather than wait for them to finish").isLessThan(Duration.ofSeconds(3));
+            Eventually.within(GONE, "workers still running after map failed: destroy the other workers when one"
+                    + " dies, and wait for them", () -> assertThat(children.alive()).isEmpty());
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Points(1)
+    @DisplayName("bad arguments are refused, naming the argument; no numbers, no child")
+    void badArgumentsAreRefused() {
+        Arguments.assertRefused("new ProcessPool(0)", IllegalArgumentException.class, "processes", () -> new ProcessPool(0));
+        Arguments.assertRefused("new ProcessPool(-2)", IllegalArgumentException.class, "processes", () -> new ProcessPool(-2));
+        Arguments.assertRefused("map(null)", NullPointerException.class, "numbers", () -> new ProcessPool(2).map(null));
+        Arguments.assertRefused("map(a list holding null)", NullPointerException.class, "numbers",
+                () -> new ProcessPool(2).map(Arrays.asList(1L, null)));
+        try (ChildProcesses children = new ChildProcesses()) {
+            assertThat(new ProcessPool(2).map(List.of())).as("map of no numbers").isEmpty();
+            assertThat(children.children()).as("child processes started for no numbers").isEmpty();
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package kit;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * Watches what CPU-bound work does with the CPUs while it runs: how much CPU time each thread used,
+ * how often two or more of them were running at the same moment, and how much of their CPU time
+ * can only have been spent on two CPUs at once. Nothing is asked of the code under test: a sampler
+ * thread of the kit reads every live thread's CPU time ({@link ThreadMXBean}) and state about every
+ * millisecond; a thread that ends between two samples loses at most its last millisecond.
+ *
+ * <p>Two views, for two kinds of machine. "At the same time" (two threads RUNNABLE in one sample)
+ * is what the program does, and shows on one CPU as on two: the operating system then takes turns
+ * between them. "In parallel" ({@link Observed#parallelNanos()}: more CPU time between two samples
+ * than wall time between them) can only happen on two CPUs or more, and is proof of it, even on a
+ * machine that another build keeps half busy: it is counted only in the moments it happened.
+ */
+public final class CpuWatch {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final long PERIOD_NANOS = 1_000_000;
+
+    private CpuWatch() {
+    }
+
+    /** One thread's part in the work: the CPU time it used while the work ran, and its name then. */
+    public record ThreadUse(Thread thread, String name, long cpuNanos) {
+
+        /** The fork/join pool the thread is a worker of, or null. */
+        public ForkJoinPool pool() {
+            return thread instanceof ForkJoinWorkerThread worker ? worker.getPool() : null;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("'%s' %d ms", name, cpuNanos / 1_000_000);
+        }
+    }
+
+    /**
+     * One reading of every live thread: the CPU time each had used, which were RUNNABLE, and the
+     * clock just before and just after the reading.
+     */
+    record Sample(long startNanos, long endNanos, Map<Thread, Long> cpu, Set<Thread> runnable) {
+    }
+
+    /** What was seen while the work ran. */
+    public static final class Observed {
+
+        private final Duration wall;
+        private final List<ThreadUse> threads;
+        private final List<Sample> samples;
+
+        Observed(Duration wall, List<ThreadUse> threads, List<Sample> samples) {
+            this.wall = wall;
+            this.threads = threads;
+            this.samples = samples;
+        }
+
+        public Duration wall() {
+            return wall;
+        }
+
+        public List<ThreadUse> threads() {
+            return threads;
+        }
+
+        /** CPU time used by all the threads (the kit's sampler excepted) while the work ran. */
+        public long cpuNanos() {
+            return threads.stream().mapToLong(ThreadUse::cpuNanos).sum();
+        }
+
+        /** CPUs kept busy on average: CPU time over wall time. */
+        public double busyCpus() {
+            return (double) cpuNanos() / Math.max(1, wall.toNanos());
+        }
+
+        /**
+         * CPU time that can only have been spent on two CPUs or more at once: between each two
+         * readings, what the threads used beyond the wall time that passed from the start of the
+         * first reading to the end of the second (nothing, on one CPU, however the threads took turns).
+         */
+        public long parallelNanos() {
+            long parallel = 0;
+            for (int i = 1; i < samples.size(); i++) {
+                Sample before = samples.get(i - 1);
+                Sample after = samples.get(i);
+                long used = 0;
+                for (Map.Entry<Thread, Long> reading : after.cpu().entrySet()) {
+                    used += reading.getValue() - before.cpu().getOrDefault(reading.getKey(), 0L);
+                }
+                parallel += Math.max(0, used - (after.endNanos() - before.startNanos()));
+            }
+            return parallel;
+        }
+
+        /** {@link #parallelNanos()} over the wall time: 0 when nothing ran in parallel, up to 1 on two CPUs. */
+        public double parallelShare() {
+            return (double) parallelNanos() / Math.max(1, wall.toNanos());
+        }
+
+        /** The threads that did at least {@code minShare} of all the CPU time used, the busiest first. */
+        public List<ThreadUse> computing(double minShare) {
+            long total = Math.max(1, cpuNanos());
+            return threads.stream().filter(t -> t.cpuNanos() >= minShare * total)
+                    .sorted(Comparator.comparingLong(ThreadUse::cpuNanos).reversed()).toList();
+        }
+
+        /** The largest share of all the CPU time that one thread used, from 0 to 1. */
+        public double largestShare() {
+            long total = Math.max(1, cpuNanos());
+            return threads.stream().mapToLong(ThreadUse::cpuNanos).max().orElse(0) / (double) total;
+        }
+
+        /**
+         * Of the samples in which any of {@code among} was RUNNABLE, the fraction in which two or more
+         * of them were: 0 when they took turns, close to 1 when they ran at the same time.
+         */
+        public double atTheSameTime(Collection<ThreadUse> among) {
+            Set<Thread> watched = threadsOf(among);
+            long busy = samples.stream().filter(s -> running(s, watched) >= 1).count();
+            return busy == 0 ? 0 : (double) together(watched) / busy;
+        }
+
+        /**
+         * How much of the time they could have run together {@code among} did run together: samples
+         * with two or more of them RUNNABLE, over the samples in which the second most often RUNNABLE
+         * of them was. Close to 0 when they took turns, whatever their shares; close to 1 when the
+         * less busy ones ran while the busiest did, even if they had less to do.
+         */
+        public double overlap(Collection<ThreadUse> among) {
+            Set<Thread> watched = threadsOf(among);
+            List<Long> counts = watched.stream()
+                    .map(t -> samples.stream().filter(s -> s.runnable().contains(t)).count())
+                    .sorted(Comparator.reverseOrder()).toList();
+            return counts.size() < 2 || counts.get(1) == 0 ? 0 : (double) together(watched) / counts.get(1);
+        }
+
+        private long together(Set<Thread> watched) {
+            return samples.stream().filter(s -> running(s, watched) >= 2).count();
+        }
+
+        private static long running(Sample sample, Set<Thread> watched) {
+            return sample.runnable().stream().filter(watched::contains).count();
+        }
+
+        private static Set<Thread> threadsOf(Collection<ThreadUse> uses) {
+            return uses.stream().map(ThreadUse::thread).collect(Collectors.toSet());
+        }
+
+        /** The busiest threads with their CPU time, for a failure message. */
+        public String describe() {
+            List<ThreadUse> busiest = computing(0.01);
+            String list = busiest.stream().limit(6).map(ThreadUse::toString).collect(Collectors.joining(", "));
+            return String.format("%d ms of CPU time in %d ms: %s%s", cpuNanos() / 1_000_000, wall.toMillis(),
+                    busiest.isEmpty() ? "no thread computed" : list, busiest.size() > 6 ? ", ..." : "");
+        }
+    }
+
+    /** Runs {@code work} on the caller's thread and watches every thread of the JVM meanwhile. */
+    public static Observed observe(Measure.Work work) throws Exception {
+        Sampler sampler = new Sampler();
+        Thread thread = new Thread(sampler); // a default name: the code under test cannot tell it apart
+        thread.setDaemon(true);
+        sampler.self = thread;
+        Sample first = sampler.sample(); // the CPU time every live thread had used before
+        thread.start();
+        long start = System.nanoTime();
+        try {
+            work.run();
+        } finally {
+            long wall = System.nanoTime() - start;
+            sampler.stop = true;
+            thread.join();
+            sampler.samples.add(sampler.sample()); // the last CPU time of the threads still alive
+            sampler.result = sampler.result(Duration.ofNanos(wall), first);
+        }
+        return sampler.result;
+    }
+
+    /**
+     * Observes {@code work} again and again, after one warm-up run, for up to {@code patience}, and
+     * returns the round with the most CPU time spent in parallel, stopping at the first whose {@link
+     * Observed#parallelShare()} reaches {@code enough}. Another build beside the tests leaves both
+     * CPUs free only now and then: it costs rounds, not the grade. Work that never runs in parallel
+     * has nothing to find and uses all the patience.
+     */
+    public static Observed mostParallel(Duration patience, double enough, Measure.Work work) throws Exception {
+        work.run();
+        long deadline = System.nanoTime() + patience.toNanos();
+        Observed best = null;
+        do {
+            Observed round = observe(work);
+            if (best == null || round.parallelShare() > best.parallelShare()) {
+                best = round;
+            }
+        } while (best.parallelShare() < enough && System.nanoTime() < deadline);
+        return best;
+    }
+
+    /**
+     * A speedup measured by {@link #speedup}: the candidate's, and in the same rounds a reference's,
+     * parallel code known to be right, which shows what the machine allowed.
+     */
+    public record Speedup(Measure.Speedup candidate, Measure.Speedup reference, int rounds) {
+
+        @Override
+        public String toString() {
+            return candidate + ", best of " + rounds + " rounds each; a reference in the same rounds: " + reference;
+        }
+    }
+
+    /**
+     * The speedup of CPU-bound {@code candidate} over {@code baseline}, measured in this run, beside
+     * that of a {@code reference} that does the same work in parallel and is known to be right: after
+     * one warm-up run of each, the three take turns for up to {@code patience}, and each ratio is the
+     * baseline's best time over the best time of the other; it stops early, after three rounds, once
+     * the candidate's ratio reaches {@code enough}. All get their best moment, so a burst of load
+     * beside the tests favours none; the reference says how much speedup the machine allowed. Keep
+     * rounds short (tens of milliseconds): a short round is likelier to find the CPUs free.
+     */
+    public static Speedup speedup(Measure.Work baseline, Measure.Work candidate, Measure.Work reference,
+            Duration patience, double enough) throws Exception {
+        baseline.run();
+        candidate.run();
+        reference.run();
+        long deadline = System.nanoTime() + patience.toNanos();
+        Duration[] best = new Duration[3];
+        Measure.Work[] works = {baseline, candidate, reference};
+        int rounds = 0;
+        do {
+            for (int i = 0; i < works.length; i++) {
+                Duration time = Measure.time(works[i]);
+                best[i] = best[i] == null || time.compareTo(best[i]) < 0 ? time : best[i];
+            }
+            rounds++;
+        } while (rounds < 3 || (new Measure.Speedup(best[0], best[1]).ratio() < enough && System.nanoTime() < deadline));
+        return new Speedup(new Measure.Speedup(best[0], best[1]), new Measure.Speedup(best[0], best[2]), rounds);
+    }
+
+    /** Reads every live thread's CPU time and state, every {@link #PERIOD_NANOS}, until stopped. */
+    private static final class Sampler implements Runnable {
+
+        final List<Sample> samples = new ArrayList<>();
+        volatile boolean stop;
+        Thread self;
+        Observed result;
+        private Thread[] buffer = new Thread[64];
+
+        @Override
+        public void run() {
+            while (!stop) {
+                samples.add(sample());
+                LockSupport.parkNanos(PERIOD_NANOS);
+            }
+        }
+
+        Sample sample() {
+            long start = System.nanoTime();
+            Map<Thread, Long> cpu = new HashMap<>();
+            Set<Thread> runnable = new HashSet<>();
+            for (Thread thread : liveThreads()) {
+                if (thread == self) {
+                    continue;
+                }
+                long nanos = THREADS.getThreadCpuTime(thread.threadId());
+                if (nanos < 0) {
+                    continue; // ended meanwhile: it keeps what it had used at the last reading
+                }
+                cpu.put(thread, nanos);
+                if (thread.getState() == Thread.State.RUNNABLE) {
+                    runnable.add(thread);
+                }
+            }
+            return new Sample(start, System.nanoTime(), cpu, runnable);
+        }
+
+        private List<Thread> liveThreads() {
+            ThreadGroup root = Thread.currentThread().getThreadGroup();
+            while (root.getParent() != null) {
+                root = root.getParent();
+            }
+            int n;
+            while ((n = root.enumerate(buffer, true)) == buffer.length) {
+                buffer = new Thread[buffer.length * 2];
+            }
+            return Arrays.asList(buffer).subList(0, n);
+        }
+
+        /** Each thread's CPU time from {@code first} to its last reading. */
+        Observed result(Duration wall, Sample first) {
+            Map<Thread, Long> last = new LinkedHashMap<>();
+            samples.forEach(sample -> last.putAll(sample.cpu()));
+            List<ThreadUse> uses = new ArrayList<>();
+            last.forEach((thread, nanos) -> {
+                long used = nanos - first.cpu().getOrDefault(thread, 0L);
+                if (used > 0) {
+                    uses.add(new ThreadUse(thread, thread.getName(), used));
+                }
+            });
+            List<Sample> all = new ArrayList<>();
+            all.add(new Sample(first.startNanos(), first.endNanos(), first.cpu(), Set.of()));
+            all.addAll(samples);
+            return new Observed(wall, List.copyOf(uses), List.copyOf(all));
+        }
+    }
+}
