@@ -1,0 +1,395 @@
+package ch12_distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import kit.Arguments;
+import kit.Broker;
+import kit.Eventually;
+import kit.Exercise;
+import kit.Measure;
+import kit.Points;
+import kit.ThreadReport;
+import kit.Threads;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The worker, graded on its own: three worker processes run the student's {@link TaskWorker}
+ * ({@link Workers}), and the test is their client, written with the bare AMQP library
+ * ({@link Requests}). The workers are started by the first test that needs them and reused; what
+ * they report (each task as it starts, in which process) tells the tests where a task went.
+ */
+@Exercise(33)
+class TaskWorkerTest {
+
+    @RegisterExtension
+    static final Broker broker = new Broker();
+
+    private static final int WORKERS = 3;
+    /** A quick task's reply comes in milliseconds; a loaded machine may take a second or two. */
+    private static final Duration REPLY_BOUND = Duration.ofSeconds(5);
+    /** 40 tasks of 100 ms: 4 s one after another, about 1.4 s over 3 workers (CALIBRATION.md, ch12). */
+    private static final int MANY = 40;
+    private static final long SHORT_MILLIS = 100;
+    private static final double WELL_UNDER = 0.6;
+    /** The long task of the fair-dispatch test: far longer than the 12 short ones take on two workers. */
+    private static final long LONG_MILLIS = 2_500;
+    private static final int SHORTS = 12;
+    /** The tasks of the kill test: long enough that the kill lands in the middle of one. */
+    private static final long KILLED_MILLIS = 800;
+
+    private static String queue;
+    private static Workers workers;
+
+    private final SplittableRandom random = new SplittableRandom();
+    private Requests requests;
+
+    @BeforeAll
+    static void createQueue() throws IOException {
+        queue = broker.newQueue("tasks");
+        workers = new Workers(broker, queue, WORKERS);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        workers.close();
+    }
+
+    @AfterEach
+    void closeRequests() throws IOException {
+        if (requests != null) {
+            requests.close();
+        }
+    }
+
+    /** Three workers consuming from an empty queue, and a client of the test's own. */
+    private Requests start() throws IOException, InterruptedException {
+        workers.ready();
+        broker.purge(queue);
+        requests = new Requests(broker, queue);
+        return requests;
+    }
+
+    /** Distinct arguments, so that each task of a test is told apart by its message. */
+    private long[] distinct(int count) {
+        Set<Long> seen = new HashSet<>();
+        long[] values = new long[count];
+        for (int i = 0; i < count; i++) {
+            long x;
+            do {
+                x = random.nextLong(2, 100_000);
+            } while (!seen.add(x));
+            values[i] = x;
+        }
+        return values;
+    }
+
+    private static String describe(String body) {
+        try {
+            return Task.decode(body.getBytes(StandardCharsets.UTF_8)).toString();
+        } catch (IllegalArgumentException notATask) {
+            return "'" + body + "'";
+        }
+    }
+
+    /** The reply to {@code id}, waited for; if none comes, a failure that says what went wrong. */
+    private Reply reply(String id) throws Exception {
+        if (!requests.awaitAll(List.of(id), REPLY_BOUND).isEmpty()) {
+            fail(whyNoReply(id));
+        }
+        return requests.answersTo(id).get(0).reply();
+    }
+
+    /** What the broker and the workers show about a request that had no reply. */
+    private String whyNoReply(String id) throws IOException {
+        Requests.Sent sent = requests.sent(id);
+        String task = describe(sent.body());
+        String output = "\n  what the workers printed:\n" + workers.output();
+        List<Requests.Answer> strays = requests.strays();
+        if (!strays.isEmpty()) {
+            return "no reply to " + task + " carried its correlation id, but " + strays.size() + " replies came back with"
+                    + " another (" + strays.get(0).correlationId() + ": \"" + strays.get(0).body() + "\"): copy the"
+                    + " request's correlation id into the reply's properties (correlationId), so that the client"
+                    + " can tell which task a reply answers" + output;
+        }
+        int consumers = broker.consumers(queue);
+        if (consumers < workers.pids().size()) {
+            return "no reply to " + task + " within " + REPLY_BOUND.toSeconds() + " s, and only " + consumers + " of the "
+                    + workers.pids().size() + " workers still consume from the queue: a worker's channel was closed, as"
+                    + " the client library does when the consumer's callback throws. Catch what a task throws and send"
+                    + " it back as a failed reply (Reply.failure with the exception's message)" + output;
+        }
+        boolean started = workers.startedSince(sent.nanos()).stream()
+                .anyMatch(s -> new String(s.task().encode(), StandardCharsets.UTF_8).equals(sent.body()));
+        if (started) {
+            return "a worker started " + task + " but no reply came back within " + REPLY_BOUND.toSeconds() + " s:"
+                    + " publish the reply (Reply.encode) through the default exchange \"\" to the queue named by the"
+                    + " request's replyTo, then ack" + output;
+        }
+        return "no worker took " + task + " within " + REPLY_BOUND.toSeconds() + " s, although " + consumers + " consume"
+                + " from the queue: does each worker ack (basicAck) its task after replying? With a prefetch of 1 the"
+                + " broker sends a worker nothing more until it has acked the task it has" + output;
+    }
+
+    private void assertValue(String id, long expected) throws Exception {
+        Reply reply = reply(id);
+        String task = describe(requests.sent(id).body());
+        assertThat(reply.failed()).as("%s came back failed (\"%s\"), expected the value %d", task, reply.error(), expected)
+                .isFalse();
+        assertThat(reply.value()).as("the value %s came back with", task).isEqualTo(expected);
+    }
+
+    @Test
+    @Order(1)
+    @Points(2)
+    @DisplayName("a task's value comes back to its reply queue, with its correlation id, from a worker process")
+    void roundTrip() throws Exception {
+        start();
+        long[] x = distinct(3);
+        String square = requests.send(Task.of("square", x[0]));
+        String add = requests.send(Task.of("add", x[1], x[2]));
+        assertValue(square, x[0] * x[0]);
+        assertValue(add, x[1] + x[2]);
+        assertThat(workers.pids()).as("the pids of the worker processes: the reply to square(%d) should come from one of"
+                + " them", x[0]).contains(reply(square).workerPid());
+    }
+
+    @Test
+    @Order(2)
+    @Points(2)
+    @DisplayName("a task that throws comes back as a failed reply carrying the error's message, and the workers go on")
+    void failureIsAReply() throws Exception {
+        start();
+        long[] x = distinct(9);
+        List<String> divisions = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            divisions.add(requests.send(Task.of("divide", x[i], 0)));
+        }
+        for (String id : divisions) {
+            Reply reply = reply(id);
+            String task = describe(requests.sent(id).body());
+            assertThat(reply.failed()).as("%s came back as the value %d: a task that throws must come back as a failed"
+                    + " reply, Reply.failure(the exception's message)", task, reply.value()).isTrue();
+            assertThat(reply.error()).as("the error %s came back with: the ArithmeticException's message", task)
+                    .contains("/ by zero");
+        }
+        List<String> after = new ArrayList<>();
+        for (int i = 3; i < 9; i++) {
+            after.add(requests.send(Task.of("slowSquare", x[i], 50)));
+        }
+        for (int i = 3; i < 9; i++) {
+            assertValue(after.get(i - 3), x[i] * x[i]);
+        }
+        assertThat(broker.consumers(queue)).as("workers consuming from the queue after the failures (a consumer whose"
+                + " callback throws has its channel closed by the client library)").isEqualTo(WORKERS);
+    }
+
+    @Test
+    @Order(3)
+    @Points(1)
+    @DisplayName("an unknown task, a wrong number of arguments or a message that is no task comes back as a failed reply")
+    void badTasksAreFailedReplies() throws Exception {
+        start();
+        Map<String, String> expected = new TreeMap<>(Map.of(
+                "cube 3", "cube",
+                "square 1 2", "argument",
+                "add 4", "argument",
+                "square seven", "not a task"));
+        Map<String, String> ids = new TreeMap<>();
+        for (String body : expected.keySet()) {
+            ids.put(body, requests.sendBody(body));
+        }
+        for (Map.Entry<String, String> request : ids.entrySet()) {
+            Reply reply = reply(request.getValue());
+            assertThat(reply.failed()).as("the message '%s' came back as the value %d: it must come back as a failed"
+                    + " reply", request.getKey(), reply.value()).isTrue();
+            assertThat(reply.error()).as("the error the message '%s' came back with: the exception's message",
+                    request.getKey()).contains(expected.get(request.getKey()));
+        }
+        long x = distinct(1)[0];
+        assertValue(requests.send(Task.of("square", x)), x * x);
+    }
+
+    @Test
+    @Order(4)
+    @Points(2)
+    @DisplayName("40 tasks of 100 ms over 3 workers take well under the 4 s they take one after another, and every worker does some")
+    void workIsShared() throws Exception {
+        start();
+        long[] x = distinct(MANY);
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (long value : x) {
+            ids.add(requests.send(Task.of("slowSquare", value, SHORT_MILLIS)));
+        }
+        List<String> missing = requests.awaitAll(ids, Duration.ofMillis(MANY * SHORT_MILLIS * 3));
+        if (!missing.isEmpty()) {
+            fail("only " + (MANY - missing.size()) + " of " + MANY + " tasks came back: " + whyNoReply(missing.get(0)));
+        }
+        long last = ids.stream().mapToLong(id -> requests.answersTo(id).get(0).nanos()).max().orElseThrow();
+        long millis = TimeUnit.NANOSECONDS.toMillis(last - start);
+        Measure.log("40 tasks of 100 ms over 3 workers, ms", millis);
+        for (int i = 0; i < MANY; i++) {
+            assertValue(ids.get(i), x[i] * x[i]);
+        }
+        Map<Long, Long> perWorker = ids.stream().map(id -> requests.answersTo(id).get(0).reply().workerPid())
+                .collect(Collectors.groupingBy(pid -> pid, TreeMap::new, Collectors.counting()));
+        long sequential = MANY * SHORT_MILLIS;
+        assertThat(millis).as("ms for %d tasks of %d ms over %d workers (one after another: %d ms; tasks per worker pid:"
+                + " %s)", MANY, SHORT_MILLIS, WORKERS, sequential, perWorker).isLessThan((long) (sequential * WELL_UNDER));
+        assertThat(perWorker.keySet()).as("the pids the %d replies came from (tasks per pid: %s): every worker should"
+                + " have done some", MANY, perWorker).containsAll(workers.pids());
+    }
+
+    @Test
+    @Order(5)
+    @Points(2)
+    @DisplayName("a long task does not hold back the short ones sent after it: they go to the free workers")
+    void fairDispatch() throws Exception {
+        start();
+        long[] x = distinct(SHORTS + 1);
+        long start = System.nanoTime();
+        String longTask = requests.send(Task.of("slowSquare", x[0], LONG_MILLIS));
+        String longBody = requests.sent(longTask).body();
+        Eventually.within(REPLY_BOUND, "no worker started the long task " + describe(longBody),
+                () -> assertThat(workers.startedSince(start)).anyMatch(s -> new String(s.task().encode(),
+                        StandardCharsets.UTF_8).equals(longBody)));
+        List<String> shorts = new ArrayList<>();
+        for (int i = 1; i <= SHORTS; i++) {
+            shorts.add(requests.send(Task.of("slowSquare", x[i], SHORT_MILLIS)));
+        }
+        List<String> all = new ArrayList<>(shorts);
+        all.add(longTask);
+        List<String> missing = requests.awaitAll(all, Duration.ofMillis(LONG_MILLIS + SHORTS * SHORT_MILLIS * 3));
+        if (!missing.isEmpty()) {
+            fail(whyNoReply(missing.get(0)));
+        }
+        long longDone = requests.answersTo(longTask).get(0).nanos();
+        List<String> late = shorts.stream().filter(id -> requests.answersTo(id).get(0).nanos() > longDone)
+                .map(id -> describe(requests.sent(id).body())).toList();
+        Measure.log("short tasks done after the long one", late.size());
+        assertThat(late).as("short tasks that came back only after the long task %s (%d ms) did: they waited behind it"
+                + " on its busy worker while two workers were free. A worker must hold one unacked task at a time:"
+                + " basicQos(1), manual acks (with autoAck the prefetch limit does not apply), and ack each task only"
+                + " after its reply is published (an ack before the work lets the broker send the next task at once)",
+                describe(longBody), LONG_MILLIS).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    @Points(3)
+    @DisplayName("a worker killed in the middle of a task loses nothing: the broker gives the task to another worker")
+    void killedWorkerLosesNothing() throws Exception {
+        start();
+        long[] x = distinct(2 * WORKERS);
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (long value : x) {
+            ids.add(requests.send(Task.of("slowSquare", value, KILLED_MILLIS)));
+        }
+        Eventually.within(REPLY_BOUND, "no worker started any of the tasks",
+                () -> assertThat(workers.startedSince(start)).isNotEmpty());
+        Workers.Started victim = workers.startedSince(start).get(0);
+        workers.kill(victim.pid());
+        String victimBody = new String(victim.task().encode(), StandardCharsets.UTF_8);
+        String victimId = ids.stream().filter(id -> requests.sent(id).body().equals(victimBody)).findFirst().orElseThrow();
+        List<String> missing = requests.awaitAll(ids, Duration.ofMillis(KILLED_MILLIS * ids.size() * 3));
+        if (missing.contains(victimId)) {
+            fail(victim.task() + " was lost: its worker (pid " + victim.pid() + ") was killed in the middle of it, and no"
+                    + " other worker ever got it. The broker redelivers a task only if it was not acked: consume with"
+                    + " manual acks (autoAck false) and ack each task only after its reply is published, not when it"
+                    + " arrives\n  what the workers printed:\n" + workers.output());
+        }
+        if (!missing.isEmpty()) {
+            fail(whyNoReply(missing.get(0)));
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertValue(ids.get(i), x[i] * x[i]);
+        }
+        assertThat(requests.answersTo(victimId)).as("replies to %s, whose worker (pid %d) was killed while it ran it",
+                victim.task(), victim.pid()).allMatch(answer -> answer.reply().workerPid() != victim.pid());
+    }
+
+    @Test
+    @Order(7)
+    @Points(1)
+    @DisplayName("close() stops the consuming and frees the connection: no thread of the worker is left")
+    void closeFreesEverything() throws Exception {
+        String own = broker.newQueue("close");
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        TaskWorker worker = new TaskWorker(broker.uri(), own);
+        try {
+            assertThat(broker.consumers(own)).as("consumers of the queue when the constructor has returned: it must be"
+                    + " consuming (basicConsume) by then").isEqualTo(1);
+            requests = new Requests(broker, own);
+            long x = distinct(1)[0];
+            String id = requests.send(Task.of("square", x));
+            if (!requests.awaitAll(List.of(id), REPLY_BOUND).isEmpty()) {
+                fail("the worker made in this JVM did not answer square(" + x + ") within " + REPLY_BOUND.toSeconds() + " s");
+            }
+        } finally {
+            worker.close();
+        }
+        Eventually.within(REPLY_BOUND, "the broker still sees the worker's consumer after close(): close the connection",
+                () -> assertThat(broker.consumers(own)).isZero());
+        Eventually.within(Duration.ofSeconds(3), "threads of the worker still run after close(): close the connection"
+                + " (connection.close()), not only the channel", () -> {
+                    Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());
+                    left.removeAll(before);
+                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread());
+                    assertThat(left).as("threads left:\n%s", ThreadReport.describe(left)).isEmpty();
+                });
+    }
+
+    @Test
+    @Order(8)
+    @Points(1)
+    @DisplayName("a broker that is not there: the constructor gives up within seconds with an IOException naming it")
+    void missingBrokerIsNamed() throws Exception {
+        Arguments.assertRefused("new TaskWorker(null, queue)", NullPointerException.class, "broker",
+                () -> new TaskWorker(null, "tasks"));
+        Arguments.assertRefused("new TaskWorker(broker, null)", NullPointerException.class, "queue",
+                () -> new TaskWorker(broker.uri(), null));
+        assertGivesUp(Broker.nobodyListening(), "where nothing listens");
+        try (Broker.Silent silent = new Broker.Silent()) {
+            assertGivesUp(silent.uri(), "that takes the connection and never answers");
+        }
+    }
+
+    /** The worker's constructor must fail on {@code uri} within 5 s, with an IOException naming host and port. */
+    private static void assertGivesUp(URI uri, String which) throws Exception {
+        Duration bound = Duration.ofSeconds(5);
+        String call = "new TaskWorker(" + uri + ", queue) on a broker " + which;
+        Optional<Throwable> thrown = Threads.callWithin(bound, () -> Optional.ofNullable(Arguments.thrownBy(() -> {
+            new TaskWorker(uri, "tasks").close();
+        })).orElse(new AssertionError(call + " returned normally")));
+        if (thrown.isEmpty()) {
+            fail(call + " had not given up after " + bound.toSeconds() + " s: give the connection timeouts of its own"
+                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout, the latter 10 s by default)");
+        }
+        String place = uri.getHost() + ":" + uri.getPort();
+        assertThat(thrown.get()).as("what %s threw", call).isInstanceOf(IOException.class);
+        assertThat(thrown.get().getMessage()).as("the message of the IOException %s threw: it should name the broker"
+                + " (%s), so that whoever reads it knows which broker is missing", call, place).contains(place);
+    }
+}
