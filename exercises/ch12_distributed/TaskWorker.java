@@ -33,8 +33,8 @@ public class TaskWorker implements AutoCloseable {
      *
      * @param broker the broker, e.g. {@code amqp://guest:guest@127.0.0.1:5672/}
      * @param queue the work queue's name
-     * @throws IOException naming the broker's host and port if it cannot be reached, within a few
-     *     seconds (at most 5) also when something there takes the connection but never answers
+     * @throws IOException naming the broker's host and port if it cannot be reached, within 3 seconds
+     *     also when something there takes the connection but never answers
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code queue} is blank
      */

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  */
 public class TaskWorker implements AutoCloseable {
 
-    /** How long connecting may take before the worker gives up (the library's default handshake is 10 s). */
+    /** How long connecting may take: the library waits 5 s by default for the broker's first word, 60 s to connect. */
     private static final int TIMEOUT_MILLIS = 2_000;
 
     private final Connection connection;

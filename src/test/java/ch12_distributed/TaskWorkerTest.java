@@ -376,16 +376,17 @@ class TaskWorkerTest {
         }
     }
 
-    /** The worker's constructor must fail on {@code uri} within 5 s, with an IOException naming host and port. */
+    /** The worker's constructor must fail on {@code uri} within 3 s, with an IOException naming host and port. */
     private static void assertGivesUp(URI uri, String which) throws Exception {
-        Duration bound = Duration.ofSeconds(5);
+        Duration bound = Duration.ofSeconds(3);
         String call = "new TaskWorker(" + uri + ", queue) on a broker " + which;
         Optional<Throwable> thrown = Threads.callWithin(bound, () -> Optional.ofNullable(Arguments.thrownBy(() -> {
             new TaskWorker(uri, "tasks").close();
         })).orElse(new AssertionError(call + " returned normally")));
         if (thrown.isEmpty()) {
             fail(call + " had not given up after " + bound.toSeconds() + " s: give the connection timeouts of its own"
-                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout, the latter 10 s by default)");
+                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout; by default the client waits 5 s"
+                    + " for a broker's first word, and 60 s for a connection)");
         }
         String place = uri.getHost() + ":" + uri.getPort();
         assertThat(thrown.get()).as("what %s threw", call).isInstanceOf(IOException.class);
