@@ -23,6 +23,7 @@ public class TaskWorker implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 2_000;
 
     private final Connection connection;
+    private final Channel channel;
 
     public TaskWorker(URI broker, String queue) throws IOException {
         Objects.requireNonNull(broker, "broker");
@@ -32,17 +33,17 @@ public class TaskWorker implements AutoCloseable {
         }
         connection = connect(broker);
         try {
-            Channel channel = connection.createChannel();
+            channel = connection.createChannel();
             channel.queueDeclare(queue, true, false, false, null); // durable, shared, kept: as every client declares it
             channel.basicQos(1); // at most one unacked task: the next goes to whichever worker is free
-            channel.basicConsume(queue, false, (tag, delivery) -> handle(channel, delivery), tag -> { });
+            channel.basicConsume(queue, false, (tag, delivery) -> handle(delivery), tag -> { });
         } catch (IOException | RuntimeException e) {
             connection.abort();
             throw e;
         }
     }
 
-    private static void handle(Channel channel, Delivery delivery) throws IOException {
+    private void handle(Delivery delivery) throws IOException {
         Reply reply;
         try {
             reply = Reply.success(Tasks.run(Task.decode(delivery.getBody())));
@@ -79,7 +80,7 @@ public class TaskWorker implements AutoCloseable {
         }
     }
 
-    /** Stops consuming and closes the connection; a task in progress is not acked, so the broker redelivers it. */
+    /** Stops consuming and closes the connection (and the channel with it); a task in progress is not acked. */
     @Override
     public void close() throws IOException {
         try {
