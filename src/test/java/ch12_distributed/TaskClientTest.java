@@ -31,6 +31,7 @@ import kit.Points;
 import kit.ThreadReport;
 import kit.Threads;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,14 @@ class TaskClientTest {
     private final List<TaskClient> clients = new ArrayList<>();
     private FakeWorkers workers;
 
+    /** The threads alive when the test began: any other that is no daemon belongs to a client. */
+    private Set<Thread> before;
+
+    @BeforeEach
+    void rememberThreads() {
+        before = new HashSet<>(Thread.getAllStackTraces().keySet());
+    }
+
     @AfterEach
     void closeEverything() throws IOException {
         for (TaskClient client : clients) {
@@ -66,6 +75,20 @@ class TaskClientTest {
         if (workers != null) {
             workers.close();
         }
+        if (!clients.isEmpty()) {
+            assertNoThreadLeft();
+        }
+    }
+
+    /** Once every client is closed, no thread of theirs may be left (the connection's, its consumers'). */
+    private void assertNoThreadLeft() {
+        Eventually.within(Duration.ofSeconds(3), "threads of the client still run after close(): close the connection"
+                + " (connection.close()), not only the channel", () -> {
+                    Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());
+                    left.removeAll(before);
+                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread());
+                    assertThat(left).as("threads left:\n%s", ThreadReport.describe(left)).isEmpty();
+                });
     }
 
     /** A fresh queue with {@code count} fake workers on it. */
@@ -132,6 +155,35 @@ class TaskClientTest {
 
     @Test
     @Order(1)
+    @Points(1)
+    @DisplayName("a broker that is not there: the constructor gives up within seconds with an IOException naming it")
+    void missingBrokerIsNamed() throws Exception {
+        assertGivesUp(Broker.nobodyListening(), "where nothing listens");
+        try (Broker.Silent silent = new Broker.Silent()) {
+            assertGivesUp(silent.uri(), "that takes the connection and never answers");
+        }
+    }
+
+    /** The client's constructor must fail on {@code uri} within 3 s, with an IOException naming host and port. */
+    private static void assertGivesUp(URI uri, String which) throws Exception {
+        Duration bound = Duration.ofSeconds(3);
+        String call = "new TaskClient(" + uri + ", queue, deadline) on a broker " + which;
+        Optional<Throwable> thrown = Threads.callWithin(bound, () -> Optional.ofNullable(Arguments.thrownBy(() -> {
+            new TaskClient(uri, "tasks", PATIENT).close();
+        })).orElse(new AssertionError(call + " returned normally")));
+        if (thrown.isEmpty()) {
+            fail(call + " had not given up after " + bound.toSeconds() + " s: give the connection timeouts of its own"
+                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout; by default the client waits 5 s"
+                    + " for a broker's first word, and 60 s for a connection)");
+        }
+        String place = uri.getHost() + ":" + uri.getPort();
+        assertThat(thrown.get()).as("what %s threw", call).isInstanceOf(IOException.class);
+        assertThat(thrown.get().getMessage()).as("the message of the IOException %s threw: it should name the broker"
+                + " (%s), so that whoever reads it knows which broker is missing", call, place).contains(place);
+    }
+
+    @Test
+    @Order(2)
     @Points(2)
     @DisplayName("a submitted task's future completes with the task's value")
     void futureCompletesWithValue() throws Exception {
@@ -151,7 +203,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     @Points(1)
     @DisplayName("a task that fails on its worker fails its future with a TaskFailedException carrying the worker's error")
     void failedTaskFailsFuture() throws Exception {
@@ -179,7 +231,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Points(2)
     @DisplayName("submit() returns at once: 9 slow tasks from one thread keep 3 workers busy at the same time")
     void submitDoesNotWait() throws Exception {
@@ -204,7 +256,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Points(2)
     @DisplayName("each result reaches its own future, whatever order the results come back in")
     void resultsMatchedByCorrelationId() throws Exception {
@@ -223,7 +275,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Points(2)
     @DisplayName("two clients at once each get their own results: each has a reply queue of its own")
     void twoClientsApart() throws Exception {
@@ -249,7 +301,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @Points(2)
     @DisplayName("a duplicate result, or one for no task of this client, is ignored: every future completes once, with its value")
     void duplicatesIgnored() throws Exception {
@@ -283,7 +335,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Points(2)
     @DisplayName("a task with no result within the deadline fails with a TimeoutException (deadlines of 300 and 800 ms); a late result is ignored")
     void deadline() throws Exception {
@@ -328,7 +380,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Points(1)
     @DisplayName("an unknown task, a wrong number of arguments or a null is refused, naming it")
     void badArgumentsAreRefused() throws Exception {
@@ -352,42 +404,12 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(9)
-    @Points(1)
-    @DisplayName("a broker that is not there: the constructor gives up within seconds with an IOException naming it")
-    void missingBrokerIsNamed() throws Exception {
-        assertGivesUp(Broker.nobodyListening(), "where nothing listens");
-        try (Broker.Silent silent = new Broker.Silent()) {
-            assertGivesUp(silent.uri(), "that takes the connection and never answers");
-        }
-    }
-
-    /** The client's constructor must fail on {@code uri} within 3 s, with an IOException naming host and port. */
-    private static void assertGivesUp(URI uri, String which) throws Exception {
-        Duration bound = Duration.ofSeconds(3);
-        String call = "new TaskClient(" + uri + ", queue, deadline) on a broker " + which;
-        Optional<Throwable> thrown = Threads.callWithin(bound, () -> Optional.ofNullable(Arguments.thrownBy(() -> {
-            new TaskClient(uri, "tasks", PATIENT).close();
-        })).orElse(new AssertionError(call + " returned normally")));
-        if (thrown.isEmpty()) {
-            fail(call + " had not given up after " + bound.toSeconds() + " s: give the connection timeouts of its own"
-                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout; by default the client waits 5 s"
-                    + " for a broker's first word, and 60 s for a connection)");
-        }
-        String place = uri.getHost() + ":" + uri.getPort();
-        assertThat(thrown.get()).as("what %s threw", call).isInstanceOf(IOException.class);
-        assertThat(thrown.get().getMessage()).as("the message of the IOException %s threw: it should name the broker"
-                + " (%s), so that whoever reads it knows which broker is missing", call, place).contains(place);
-    }
-
-    @Test
     @Order(10)
     @Points(1)
     @DisplayName("close() frees the connection, fails the futures still waiting, and submit() after it is refused")
     void closeFreesEverything() throws Exception {
         workers(WORKERS, 1);
         workers.behaviour.never = task -> true;
-        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
         TaskClient client = new TaskClient(broker.uri(), workers.queue(), PATIENT);
         long x = distinct(1)[0];
         CompletableFuture<Long> waiting = client.submit("square", x);
@@ -403,12 +425,6 @@ class TaskClientTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(Arguments.thrownBy(() -> client.submit("square", 2))).as("what submit(\"square\", 2) threw after"
                 + " close()").isInstanceOf(IllegalStateException.class);
-        Eventually.within(Duration.ofSeconds(3), "threads of the client still run after close(): close the connection"
-                + " (connection.close()), not only the channel", () -> {
-                    Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());
-                    left.removeAll(before);
-                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread());
-                    assertThat(left).as("threads left:\n%s", ThreadReport.describe(left)).isEmpty();
-                });
+        assertNoThreadLeft();
     }
 }
