@@ -27,8 +27,8 @@ import kit.Broker;
  */
 final class FakeWorkers implements AutoCloseable {
 
-    /** A task as it reached a worker. */
-    record Received(Task task, String replyTo, String correlationId, long nanos) {
+    /** A task as it reached a worker: with its reply queue, correlation id and delivery mode (2: persistent). */
+    record Received(Task task, String replyTo, String correlationId, Integer deliveryMode, long nanos) {
     }
 
     /** How the workers answer; set before the client submits. */
@@ -80,7 +80,8 @@ final class FakeWorkers implements AutoCloseable {
         Reply reply;
         try {
             task = Task.decode(delivery.getBody());
-            received.add(new Received(task, request.getReplyTo(), request.getCorrelationId(), arrived));
+            received.add(new Received(task, request.getReplyTo(), request.getCorrelationId(), request.getDeliveryMode(),
+                    arrived));
             reply = Reply.success(Tasks.run(task));
         } catch (InterruptedException e) {
             return;

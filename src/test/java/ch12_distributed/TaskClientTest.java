@@ -7,20 +7,22 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import kit.Arguments;
 import kit.Broker;
@@ -28,7 +30,6 @@ import kit.Eventually;
 import kit.Exercise;
 import kit.Measure;
 import kit.Points;
-import kit.ThreadReport;
 import kit.Threads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +65,7 @@ class TaskClientTest {
 
     @BeforeEach
     void rememberThreads() {
-        before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        before = Checks.liveThreads();
     }
 
     @AfterEach
@@ -76,19 +77,8 @@ class TaskClientTest {
             workers.close();
         }
         if (!clients.isEmpty()) {
-            assertNoThreadLeft();
+            Checks.assertNoThreadLeft(before, "client");
         }
-    }
-
-    /** Once every client is closed, no thread of theirs may be left (the connection's, its consumers'). */
-    private void assertNoThreadLeft() {
-        Eventually.within(Duration.ofSeconds(3), "threads of the client still run after close(): close the connection"
-                + " (connection.close()), not only the channel", () -> {
-                    Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());
-                    left.removeAll(before);
-                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread());
-                    assertThat(left).as("threads left:\n%s", ThreadReport.describe(left)).isEmpty();
-                });
     }
 
     /** A fresh queue with {@code count} fake workers on it. */
@@ -103,18 +93,8 @@ class TaskClientTest {
         return client;
     }
 
-    /** Distinct arguments, so that a value tells which task it belongs to. */
     private long[] distinct(int count) {
-        Set<Long> seen = new HashSet<>();
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++) {
-            long x;
-            do {
-                x = random.nextLong(2, 100_000);
-            } while (!seen.add(x));
-            values[i] = x;
-        }
-        return values;
+        return Checks.distinct(random, count);
     }
 
     /** What {@code future} completed with, waited for at most {@code bound}: its value, or empty if it is still waiting. */
@@ -129,8 +109,8 @@ class TaskClientTest {
     }
 
     /** Each future of {@code tasks} must complete with its task's value; on a miss, says what was seen. */
-    private void assertValues(Map<String, CompletableFuture<Long>> futures, Map<String, Long> expected, String whyMissing)
-            throws Exception {
+    private void assertValues(Map<String, CompletableFuture<Long>> futures, Map<String, Long> expected,
+            Supplier<String> whyMissing) throws Exception {
         Map<Long, String> valueOf = expected.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a));
         for (Map.Entry<String, CompletableFuture<Long>> entry : futures.entrySet()) {
@@ -138,7 +118,7 @@ class TaskClientTest {
             Optional<Long> value = valueWithin(entry.getValue(), BOUND, task);
             if (value.isEmpty()) {
                 fail(task + " had no result " + BOUND.toSeconds() + " s after it was submitted, though the workers"
-                        + " replied: " + whyMissing);
+                        + " replied: " + whyMissing.get());
             }
             if (value.get().longValue() != expected.get(task)) {
                 String whose = valueOf.containsKey(value.get()) ? ", the result of " + valueOf.get(value.get()) : "";
@@ -158,28 +138,8 @@ class TaskClientTest {
     @Points(1)
     @DisplayName("a broker that is not there: the constructor gives up within seconds with an IOException naming it")
     void missingBrokerIsNamed() throws Exception {
-        assertGivesUp(Broker.nobodyListening(), "where nothing listens");
-        try (Broker.Silent silent = new Broker.Silent()) {
-            assertGivesUp(silent.uri(), "that takes the connection and never answers");
-        }
-    }
-
-    /** The client's constructor must fail on {@code uri} within 3 s, with an IOException naming host and port. */
-    private static void assertGivesUp(URI uri, String which) throws Exception {
-        Duration bound = Duration.ofSeconds(3);
-        String call = "new TaskClient(" + uri + ", queue, deadline) on a broker " + which;
-        Optional<Throwable> thrown = Threads.callWithin(bound, () -> Optional.ofNullable(Arguments.thrownBy(() -> {
-            new TaskClient(uri, "tasks", PATIENT).close();
-        })).orElse(new AssertionError(call + " returned normally")));
-        if (thrown.isEmpty()) {
-            fail(call + " had not given up after " + bound.toSeconds() + " s: give the connection timeouts of its own"
-                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout; by default the client waits 5 s"
-                    + " for a broker's first word, and 60 s for a connection)");
-        }
-        String place = uri.getHost() + ":" + uri.getPort();
-        assertThat(thrown.get()).as("what %s threw", call).isInstanceOf(IOException.class);
-        assertThat(thrown.get().getMessage()).as("the message of the IOException %s threw: it should name the broker"
-                + " (%s), so that whoever reads it knows which broker is missing", call, place).contains(place);
+        Checks.assertGivesUpOnMissingBrokers("new TaskClient(%s, queue, deadline)",
+                uri -> new TaskClient(uri, "tasks", PATIENT));
     }
 
     @Test
@@ -198,8 +158,11 @@ class TaskClientTest {
         expected.put("add(" + x[1] + ", " + x[2] + ")", x[1] + x[2]);
         futures.put("divide(" + x[3] * 7 + ", 7)", client.submit("divide", x[3] * 7, 7));
         expected.put("divide(" + x[3] * 7 + ", 7)", x[3]);
-        assertValues(futures, expected, "does the client consume its reply queue, and complete the future whose"
+        assertValues(futures, expected, () -> "does the client consume its reply queue, and complete the future whose"
                 + " correlation id the reply carries? Tasks the workers saw: " + workers.received());
+        assertThat(workers.received()).as("the tasks as they reached the workers: each published persistent"
+                + " (deliveryMode 2), so that a broker that restarts keeps it").allMatch(r -> Integer.valueOf(2).equals(
+                r.deliveryMode()));
     }
 
     @Test
@@ -247,7 +210,8 @@ class TaskClientTest {
             expected.put(task, value * value);
         }
         long submitting = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertValues(futures, expected, "does the client complete the future whose correlation id the reply carries?");
+        assertValues(futures, expected,
+                () -> "does the client complete the future whose correlation id the reply carries?");
         Measure.log("most tasks in the workers' hands at once", workers.mostInHand());
         assertThat(workers.mostInHand()).as("tasks the %d workers had in hand at once while %d tasks of %d ms were"
                 + " submitted (submitting took %d ms): 1 means that submit() waits for the result before it returns."
@@ -270,34 +234,37 @@ class TaskClientTest {
             futures.put(squareOf(value), client.submit("square", value));
             expected.put(squareOf(value), value * value);
         }
-        assertValues(futures, expected, "the worker answered all " + count + " in reverse order. Tasks it saw: "
+        assertValues(futures, expected, () -> "the worker answered all " + count + " in reverse order. Tasks it saw: "
                 + workers.received());
     }
 
     @Test
     @Order(6)
     @Points(2)
-    @DisplayName("two clients at once each get their own results: each has a reply queue of its own")
+    @DisplayName("two clients, each used by two threads at once, each get their own results: each has a reply queue of its own")
     void twoClientsApart() throws Exception {
         workers(WORKERS, 1);
         TaskClient first = client(PATIENT);
         TaskClient second = client(PATIENT);
         long[] x = distinct(12);
-        Map<String, CompletableFuture<Long>> futures = new LinkedHashMap<>();
-        Map<String, Long> expected = new LinkedHashMap<>();
-        for (int i = 0; i < x.length; i++) {
-            TaskClient client = i % 2 == 0 ? first : second;
-            futures.put(squareOf(x[i]) + " of the " + (i % 2 == 0 ? "first" : "second") + " client",
-                    client.submit("square", x[i]));
-            expected.put(squareOf(x[i]) + " of the " + (i % 2 == 0 ? "first" : "second") + " client", x[i] * x[i]);
-        }
+        Map<String, CompletableFuture<Long>> futures = new ConcurrentHashMap<>();
+        Map<String, Long> expected = new ConcurrentHashMap<>();
+        // Four threads at once, two on each client: submit() is for any thread.
+        Threads.race(4, BOUND, thread -> {
+            TaskClient client = thread % 2 == 0 ? first : second;
+            for (int i = thread; i < x.length; i += 4) {
+                String task = squareOf(x[i]) + " of the " + (thread % 2 == 0 ? "first" : "second") + " client";
+                expected.put(task, x[i] * x[i]);
+                futures.put(task, client.submit("square", x[i]));
+            }
+        });
         Set<String> replyQueues = workers.received().stream().map(FakeWorkers.Received::replyTo)
                 .collect(Collectors.toCollection(TreeSet::new));
         String shared = replyQueues.size() < 2 ? " Both clients asked for their replies on " + replyQueues + ": the"
                 + " broker hands such a queue's messages to its consumers in turn, so each client gets half of the"
                 + " other's results." : "";
-        assertValues(futures, expected, "each client needs a reply queue of its own (channel.queueDeclare(): a"
-                + " server-named, exclusive queue)." + shared);
+        assertValues(new TreeMap<>(futures), expected, () -> "each client needs a reply queue of its own"
+                + " (channel.queueDeclare(): a server-named, exclusive queue)." + shared);
     }
 
     @Test
@@ -320,7 +287,7 @@ class TaskClientTest {
         List<CompletableFuture<Long>> seen = new ArrayList<>(futures.values());
         AtomicInteger done = new AtomicInteger();
         seen.forEach(future -> future.whenComplete((value, failure) -> done.incrementAndGet()));
-        assertValues(futures, expected, "every reply came twice, after a reply with a correlation id that no task of"
+        assertValues(futures, expected, () -> "every reply came twice, after a reply with a correlation id that no task of"
                 + " the client had: a reply for an unknown or already completed task must be ignored (at least once"
                 + " delivery sends duplicates), and must not break the reply consumer (a consumer that throws has its"
                 + " channel closed by the client library, and no reply reaches the client after that)");
@@ -353,7 +320,7 @@ class TaskClientTest {
             AtomicLong failedAt = new AtomicLong();
             late.whenComplete((value, failure) -> failedAt.set(System.nanoTime()));
             assertValues(Map.of(squareOf(quick), inTime), Map.of(squareOf(quick), quick * quick),
-                    "its worker replied at once");
+                    () -> "its worker replied at once");
             Duration grace = Duration.ofSeconds(2);
             try {
                 Long value = late.get(millis + grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -391,6 +358,8 @@ class TaskClientTest {
                 () -> new TaskClient(null, queue, PATIENT));
         Arguments.assertRefused("new TaskClient(broker, null, deadline)", NullPointerException.class, "queue",
                 () -> new TaskClient(uri, null, PATIENT));
+        Arguments.assertRefused("new TaskClient(broker, \" \", deadline)", IllegalArgumentException.class, "queue",
+                () -> new TaskClient(uri, " ", PATIENT));
         Arguments.assertRefused("new TaskClient(broker, queue, null)", NullPointerException.class, "deadline",
                 () -> new TaskClient(uri, queue, null));
         Arguments.assertRefused("new TaskClient(broker, queue, Duration.ZERO)", IllegalArgumentException.class, "deadline",
@@ -400,6 +369,8 @@ class TaskClientTest {
         Arguments.assertRefused("submit(\"square\", 1, 2)", IllegalArgumentException.class, "square",
                 () -> client.submit("square", 1, 2));
         Arguments.assertRefused("submit(null, 1)", NullPointerException.class, "name", () -> client.submit(null, 1));
+        Arguments.assertRefused("submit(\"square\", (long[]) null)", NullPointerException.class, "args",
+                () -> client.submit("square", (long[]) null));
         assertThat(workers.received()).as("tasks that reached the workers: a refused task must not be published").isEmpty();
     }
 
@@ -425,6 +396,6 @@ class TaskClientTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(Arguments.thrownBy(() -> client.submit("square", 2))).as("what submit(\"square\", 2) threw after"
                 + " close()").isInstanceOf(IllegalStateException.class);
-        assertNoThreadLeft();
+        Checks.assertNoThreadLeft(before, "client");
     }
 }

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -23,8 +20,6 @@ import kit.Eventually;
 import kit.Exercise;
 import kit.Measure;
 import kit.Points;
-import kit.ThreadReport;
-import kit.Threads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,18 +85,8 @@ class TaskWorkerTest {
         return requests;
     }
 
-    /** Distinct arguments, so that each task of a test is told apart by its message. */
     private long[] distinct(int count) {
-        Set<Long> seen = new HashSet<>();
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++) {
-            long x;
-            do {
-                x = random.nextLong(2, 100_000);
-            } while (!seen.add(x));
-            values[i] = x;
-        }
-        return values;
+        return Checks.distinct(random, count);
     }
 
     private static String describe(String body) {
@@ -168,28 +153,9 @@ class TaskWorkerTest {
                 () -> new TaskWorker(null, "tasks"));
         Arguments.assertRefused("new TaskWorker(broker, null)", NullPointerException.class, "queue",
                 () -> new TaskWorker(broker.uri(), null));
-        assertGivesUp(Broker.nobodyListening(), "where nothing listens");
-        try (Broker.Silent silent = new Broker.Silent()) {
-            assertGivesUp(silent.uri(), "that takes the connection and never answers");
-        }
-    }
-
-    /** The worker's constructor must fail on {@code uri} within 3 s, with an IOException naming host and port. */
-    private static void assertGivesUp(URI uri, String which) throws Exception {
-        Duration bound = Duration.ofSeconds(3);
-        String call = "new TaskWorker(" + uri + ", queue) on a broker " + which;
-        Optional<Throwable> thrown = Threads.callWithin(bound, () -> Optional.ofNullable(Arguments.thrownBy(() -> {
-            new TaskWorker(uri, "tasks").close();
-        })).orElse(new AssertionError(call + " returned normally")));
-        if (thrown.isEmpty()) {
-            fail(call + " had not given up after " + bound.toSeconds() + " s: give the connection timeouts of its own"
-                    + " (ConnectionFactory.setConnectionTimeout and setHandshakeTimeout; by default the client waits 5 s"
-                    + " for a broker's first word, and 60 s for a connection)");
-        }
-        String place = uri.getHost() + ":" + uri.getPort();
-        assertThat(thrown.get()).as("what %s threw", call).isInstanceOf(IOException.class);
-        assertThat(thrown.get().getMessage()).as("the message of the IOException %s threw: it should name the broker"
-                + " (%s), so that whoever reads it knows which broker is missing", call, place).contains(place);
+        Arguments.assertRefused("new TaskWorker(broker, \" \")", IllegalArgumentException.class, "queue",
+                () -> new TaskWorker(broker.uri(), " "));
+        Checks.assertGivesUpOnMissingBrokers("new TaskWorker(%s, queue)", uri -> new TaskWorker(uri, "tasks"));
     }
 
     @Test
@@ -269,7 +235,7 @@ class TaskWorkerTest {
     @DisplayName("close() stops the consuming and frees the connection: no thread of the worker is left")
     void closeFreesEverything() throws Exception {
         String own = broker.newQueue("close");
-        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        Set<Thread> before = Checks.liveThreads();
         TaskWorker worker = new TaskWorker(broker.uri(), own);
         try {
             assertThat(broker.consumers(own)).as("consumers of the queue when the constructor has returned: it must be"
@@ -285,13 +251,7 @@ class TaskWorkerTest {
         }
         Eventually.within(REPLY_BOUND, "the broker still sees the worker's consumer after close(): close the connection",
                 () -> assertThat(broker.consumers(own)).isZero());
-        Eventually.within(Duration.ofSeconds(3), "threads of the worker still run after close(): close the connection"
-                + " (connection.close()), not only the channel", () -> {
-                    Set<Thread> left = new HashSet<>(Thread.getAllStackTraces().keySet());
-                    left.removeAll(before);
-                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread());
-                    assertThat(left).as("threads left:\n%s", ThreadReport.describe(left)).isEmpty();
-                });
+        Checks.assertNoThreadLeft(before, "worker");
     }
 
     @Test
