@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionException;
  * ExecutionException, which keeps one cause, this keeps each task's, in task order; the first
  * is also {@link #getCause()} and the others are suppressed, so a stack trace shows them all.
  */
-public class AllFailedException extends CompletionException {
+public final class AllFailedException extends CompletionException {
 
     private final List<Throwable> causes;
 

@@ -28,7 +28,7 @@ class AtomicCounterTest {
     @NeedsCpus(2)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
-        Jcstress.run(CounterStress.AtomicLostUpdate.class).assertNothingForbidden(
+        Jcstress.run(AtomicCounterStress.AtomicLostUpdate.class).assertNothingForbidden(
                 "An update was lost: the increment is a read and a separate write. volatile makes writes"
                         + " visible but does not make value++ atomic; use AtomicLong.incrementAndGet().");
     }

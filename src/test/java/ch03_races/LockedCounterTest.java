@@ -1,6 +1,7 @@
 package ch03_races;
 
 import kit.Jcstress;
+import kit.KitExtension;
 import kit.NeedsCpus;
 import kit.Demonstration;
 import kit.Exercise;
@@ -29,7 +30,7 @@ class LockedCounterTest {
     @NeedsCpus(2)
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
-        Jcstress.run(CounterStress.LockedLostUpdate.class).assertNothingForbidden(
+        Jcstress.run(LockedCounterStress.LockedLostUpdate.class).assertNothingForbidden(
                 "An update was lost: increment() is not one indivisible step. Hold one lock, the same"
                         + " object for every call, around value++.");
     }
@@ -51,7 +52,8 @@ class LockedCounterTest {
     @NeedsCpus(2)
     @DisplayName("the unsynchronised counter loses updates (jcstress, the race made visible)")
     void unsafeCounterLosesUpdates() {
-        Jcstress.run(CounterStress.UnsafeLostUpdate.class).assertSeen("1",
-                "jcstress did not catch UnsafeCounter losing an update this time.");
+        Jcstress.Outcomes outcomes = Jcstress.run(UnsafeCounterStress.UnsafeLostUpdate.class);
+        outcomes.assertSeen("1", "jcstress did not catch UnsafeCounter losing an update this time.");
+        KitExtension.show(outcomes.inWords());
     }
 }

@@ -1,18 +1,24 @@
 package grader;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./mvnw test}: grades the implementations on the class path (the stubs in exercises/,
- * or the solutions with -Psolutions), prints the scoreboard, writes target/grading/, and exits
- * non-zero while any graded test fails.
+ * {@code ./mvnw test}: grades the exercises (or the solutions, with -Psolutions), prints each test
+ * and the scoreboard, writes the reports, and exits non-zero while any graded test fails. Every
+ * run starts by removing the last run's reports, and writes new ones whatever happens.
  */
 @Command(name = "grade", mixinStandardHelpOptions = true)
 public final class Grade implements Callable<Integer> {
@@ -20,7 +26,11 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--basedir", required = true)
     Path basedir;
 
-    @Option(names = "--implementations", defaultValue = "exercises")
+    @Option(names = "--release", required = true, description = "the Java release everything is compiled for")
+    int release;
+
+
+    @Option(names = "--implementations", defaultValue = "exercises", description = "exercises or solutions")
     String implementations;
 
     @Option(names = "--chapter", defaultValue = "")
@@ -32,36 +42,67 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--order", defaultValue = "lesson", description = "lesson, or reverse to check that no verdict depends on order")
     String order;
 
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
+
+    @Option(names = "--sandbox", defaultValue = "auto", description = "auto, or off to run the test JVM as you without namespaces")
+    String sandbox;
+
+    @Option(names = "--results", description = "where the reports go (default: target/grading)")
+    Path results;
+
     public static void main(String[] args) {
+        Preload.grader();
         System.exit(new CommandLine(new Grade()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        String unknown = Chapters.checkChapter(basedir, chapter);
-        if (unknown != null) {
-            System.err.println(unknown);
+        long started = System.nanoTime();
+        Path out = results != null ? results : basedir.resolve("target/grading");
+        Compilation.clean(out); // never a stale report
+        List<String> chapters;
+        try {
+            chapters = Chapters.select(basedir, chapter);
+        } catch (IllegalArgumentException unknown) {
+            System.out.println(unknown.getMessage());
             return 2;
         }
-        List<String> selection = new ArrayList<>();
-        selection.add("--chapter=" + chapter);
-        if (!exercise.isBlank()) {
-            selection.add("--exercise=" + exercise);
+        Set<String> exercises = Arrays.stream(exercise.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
+        PrintStream console = System.out;
+        try {
+            Kit kit = Kit.fromClasspath(basedir, release, properties);
+            Sandbox box = Sandbox.choose(sandbox, kit.basedir());
+            Grading grading = new Grading(kit, box);
+            String label = Path.of(implementations).getFileName().toString();
+            Path root = basedir.resolve(implementations);
+            Grading.Prepared prepared = grading.prepare(label, root, chapters, exercises);
+            if (prepared.plan().isEmpty()) {
+                console.println("There is no exercise " + exercise + (chapter.isBlank() ? "" : " in " + chapter)
+                        + "; the exercises are " + String.join(", ", grading.prepare(label, root, chapters, Set.of())
+                        .plan().stream().map(Planned::exercise)
+                        .distinct().toList()) + ".");
+                return 2;
+            }
+            Grading.Graded graded = grading.run(label, prepared, out, order, console, started);
+            Reports.write(graded.board(), out, box.describe());
+            graded.board().print(console, "Threadwork scoreboard: " + implementations + (chapter.isBlank() ? "" : ", " + chapter)
+                    + (exercises.isEmpty() ? "" : ", " + String.join(", ", exercises)));
+            console.println("reports: " + basedir.relativize(out.toAbsolutePath().normalize()) + "/ (results.json for Gradescope,"
+                    + " prairielearn.json, summary.md, junit/)");
+            if (graded.board().allPassed()) {
+                return 0;
+            }
+            console.println(graded.board().tampering().isEmpty()
+                    ? "Graded tests fail (" + graded.board().failedCount() + "): the lines above say what each expected and saw;"
+                            + " the scoreboard names each exercise that lost points."
+                    : "Grading was tampered with: the score is 0.");
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            // Still a report: the platform must see that this submission was not graded, and why.
+            Reports.failed(out, "The grader itself failed, so nothing was graded: " + e);
+            throw e;
         }
-        selection.add("--order=" + order);
-        long start = System.nanoTime();
-        Path out = basedir.resolve("target/grading");
-        Journal.State state = new Supervisor(System.getProperty("java.class.path"), basedir.resolve("target/test-classes"),
-                out, selection, false).run();
-        Scoreboard board = new Scoreboard(state, (System.nanoTime() - start) / 1e9);
-        board.write(out);
-        board.print(System.out, "Threadwork scoreboard: " + implementations
-                + (chapter.isBlank() ? "" : ", " + chapter));
-        if (board.allPassed() && !board.exercises().isEmpty()) {
-            return 0;
-        }
-        long failed = board.gradedRows().stream().filter(Scoreboard.Row::failed).count();
-        System.out.println("Graded tests fail (" + failed + "): the scoreboard above names each exercise that lost points, with a hint.");
-        return 1;
     }
 }

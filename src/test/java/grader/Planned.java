@@ -1,13 +1,16 @@
 package grader;
 
-/** A test the kit knows of before it runs: where it belongs and what it is worth. */
-public record Planned(String id, String chapter, int number, String exercise, String name, int points,
+/**
+ * A graded test (or a demonstration) as the grader knows it before anything runs: read from the
+ * kit's own test classes, never from what the test JVM reports.
+ *
+ * @param id JUnit's unique id of the test
+ * @param number the exercise's catalogue number ({@code @Exercise})
+ * @param order the test's place in its class ({@code @Order})
+ * @param cpus the CPUs it needs to judge the code ({@code @NeedsCpus}, else 1)
+ */
+public record Planned(String id, String chapter, String exercise, int number, String name, int order, int points,
         boolean demonstration, int cpus) {
-
-    /** Whether this machine has the CPUs the test needs to judge the code (see {@code kit.NeedsCpus}). */
-    public boolean gradableHere() {
-        return Runtime.getRuntime().availableProcessors() >= cpus;
-    }
 
     /** Worth points: neither a demonstration nor an unannotated helper test. */
     public boolean graded() {
@@ -16,5 +19,10 @@ public record Planned(String id, String chapter, int number, String exercise, St
 
     public String title() {
         return chapter + " › " + exercise + " › " + name;
+    }
+
+    /** Whether a machine with {@code cpusHere} CPUs can judge the code with this test. */
+    public boolean gradableOn(int cpusHere) {
+        return cpusHere >= cpus;
     }
 }

@@ -1,7 +1,6 @@
 package grader;
 
 import java.util.Comparator;
-import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.MethodDescriptor;
@@ -10,8 +9,8 @@ import org.junit.jupiter.api.MethodOrdererContext;
 import org.junit.jupiter.api.Order;
 
 /**
- * The lesson order backwards, for {@code -Dorder=reverse}: test classes by name from last to
- * first, and each class's tests from the highest {@code @Order} to the lowest. No verdict may
+ * The lesson order backwards, for {@code -Dorder=reverse}: test classes from the last exercise to
+ * the first, and each class's tests from the highest {@code @Order} to the lowest. No verdict may
  * change when the tests run this way. (An OrderAnnotation, so that JUnit sees the annotations used.)
  */
 public final class ReverseOrder extends MethodOrderer.OrderAnnotation implements ClassOrderer {
@@ -23,7 +22,8 @@ public final class ReverseOrder extends MethodOrderer.OrderAnnotation implements
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
-        context.getClassDescriptors().sort(Comparator.comparing((ClassDescriptor c) -> c.getTestClass().getName()).reversed());
+        new LessonOrder().orderClasses(context);
+        java.util.Collections.reverse(context.getClassDescriptors());
     }
 
     private static int order(MethodDescriptor method) {

@@ -1,88 +1,97 @@
 package grader;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The score of a run, built once from the journal and shown three ways: the console table, the
- * Gradescope {@code results.json} and a Markdown summary for CI.
+ * The score of a run, built once from the plan and the outcomes and shown every way a user reads
+ * it (the console here, the reports in {@link Reports}).
  *
- * <p>An exercise is worth the sum of its tests' {@link Points}. A test this machine cannot grade
- * (jcstress on one CPU) is left out and the exercise's other tests share its points, so the
- * exercise keeps its worth; the report says which tests were left out and why. A test that never
- * reported counts as failed.
+ * <p>An exercise is worth the sum of its tests' points. A test this machine cannot grade (it needs
+ * more CPUs than there are) is left out and the exercise's other tests share its points, so the
+ * exercise keeps its worth. A test without an outcome counts as failed. A run whose accounts
+ * disagree ({@code tampering}) scores zero: neither account is trusted.
  */
-public final class Scoreboard {
+final class Scoreboard {
 
     /** One graded or demonstration test with its outcome and the points it earned of those it could. */
-    public record Row(Planned test, Outcome outcome, double score, double maxScore) {
+    record Row(Planned test, Outcome outcome, double score, double maxScore) {
 
-        public boolean passed() {
+        boolean passed() {
             return outcome.status() == Outcome.Status.PASSED;
         }
 
-        public boolean failed() {
+        boolean failed() {
             return outcome.status() == Outcome.Status.FAILED;
+        }
+
+        boolean notGradable() {
+            return outcome.status() == Outcome.Status.NOT_GRADABLE;
         }
     }
 
-    /** An exercise's total and, if it lost points, the first failure's hint. */
-    public record ExerciseScore(String chapter, String exercise, double earned, int possible, List<Row> rows) {
+    /** An exercise's total and, if it lost points, the first failure. */
+    record ExerciseScore(String chapter, String exercise, int number, double earned, int possible, List<Row> rows) {
 
-        public Row firstFailure() {
-            return rows.stream().filter(r -> r.test().graded() && r.failed()).findFirst().orElse(null);
+        Row firstFailure() {
+            return rows.stream().filter(Row::failed).findFirst().orElse(null);
         }
     }
 
     private final List<ExerciseScore> exercises = new ArrayList<>();
     private final List<Row> demonstrations = new ArrayList<>();
+    private final List<String> tampering;
+    private final List<String> notes;
     private final double seconds;
+    private final int cpus;
 
-    public Scoreboard(Journal.State state, double seconds) {
+    /**
+     * @param plan the tests, in lesson order
+     * @param cpus the CPUs of the machine that ran them
+     * @param notes what the report should say besides the tests (files ignored, the sandbox)
+     */
+    Scoreboard(List<Planned> plan, Map<String, Outcome> outcomes, int cpus, List<String> tampering, List<String> notes,
+            double seconds) {
+        this.tampering = List.copyOf(tampering);
+        this.notes = List.copyOf(notes);
         this.seconds = seconds;
+        this.cpus = cpus;
         Map<String, List<Planned>> byExercise = new LinkedHashMap<>();
-        List<Planned> ordered = state.plan().stream()
-                .sorted(Comparator.comparing(Planned::chapter).thenComparingInt(Planned::number)).toList();
-        for (Planned test : ordered) {
+        for (Planned test : plan) {
             if (test.demonstration()) {
-                demonstrations.add(new Row(test, outcome(state, test), 0, 0));
+                demonstrations.add(new Row(test, outcome(outcomes, test), 0, 0));
             } else if (test.graded()) {
                 byExercise.computeIfAbsent(test.chapter() + "/" + test.exercise(), k -> new ArrayList<>()).add(test);
             }
         }
-        byExercise.values().forEach(tests -> exercises.add(score(state, tests)));
+        byExercise.values().forEach(tests -> exercises.add(score(outcomes, tests)));
     }
 
-    private static Outcome outcome(Journal.State state, Planned test) {
-        if (!test.gradableHere()) {
-            return new Outcome(test.id(), Outcome.Status.NOT_GRADABLE, "not gradable on this machine: it needs " + test.cpus()
-                    + " CPUs, this machine has " + Runtime.getRuntime().availableProcessors(), 0);
+    private Outcome outcome(Map<String, Outcome> outcomes, Planned test) {
+        if (!test.gradableOn(cpus)) {
+            return new Outcome(test.id(), Outcome.Status.NOT_GRADABLE, "not gradable on this machine: it needs "
+                    + test.cpus() + " CPUs, this machine has " + cpus, 0);
         }
-        Outcome outcome = state.outcomes().get(test.id());
+        if (!tampering.isEmpty()) {
+            return new Outcome(test.id(), Outcome.Status.FAILED, "grading was tampered with: " + tampering.get(0), 0);
+        }
+        Outcome outcome = outcomes.get(test.id());
         return outcome != null ? outcome
                 : new Outcome(test.id(), Outcome.Status.FAILED, "did not run (an earlier failure stopped the run)", 0);
     }
 
-    private static ExerciseScore score(Journal.State state, List<Planned> tests) {
+    private ExerciseScore score(Map<String, Outcome> outcomes, List<Planned> tests) {
         int possible = tests.stream().mapToInt(Planned::points).sum();
         int gradable = 0;
-        List<Outcome> outcomes = new ArrayList<>();
+        List<Outcome> outs = new ArrayList<>();
         for (Planned test : tests) {
-            Outcome outcome = outcome(state, test);
-            outcomes.add(outcome);
+            Outcome outcome = outcome(outcomes, test);
+            outs.add(outcome);
             if (outcome.status() != Outcome.Status.NOT_GRADABLE) {
                 gradable += test.points();
             }
@@ -92,41 +101,59 @@ public final class Scoreboard {
         double earned = 0;
         for (int i = 0; i < tests.size(); i++) {
             Planned test = tests.get(i);
-            Outcome outcome = outcomes.get(i);
+            Outcome outcome = outs.get(i);
             double max = outcome.status() == Outcome.Status.NOT_GRADABLE ? 0 : round(test.points() * scale);
             double got = outcome.status() == Outcome.Status.PASSED ? max : 0;
             earned += got;
             rows.add(new Row(test, outcome, got, max));
         }
-        return new ExerciseScore(tests.get(0).chapter(), tests.get(0).exercise(), round(earned), possible, rows);
+        Planned first = tests.get(0);
+        return new ExerciseScore(first.chapter(), first.exercise(), first.number(), round(earned), possible, rows);
     }
 
-    public List<ExerciseScore> exercises() {
+    List<ExerciseScore> exercises() {
         return exercises;
     }
 
-    public List<Row> demonstrations() {
+    List<Row> demonstrations() {
         return demonstrations;
     }
 
-    public double earned() {
+    List<String> tampering() {
+        return tampering;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    double seconds() {
+        return seconds;
+    }
+
+    double earned() {
         return round(exercises.stream().mapToDouble(ExerciseScore::earned).sum());
     }
 
-    public int possible() {
+    int possible() {
         return exercises.stream().mapToInt(ExerciseScore::possible).sum();
     }
 
-    public List<Row> gradedRows() {
+    List<Row> gradedRows() {
         return exercises.stream().flatMap(e -> e.rows().stream()).toList();
     }
 
-    /** Every graded test passed (or could not be graded here). */
-    public boolean allPassed() {
-        return gradedRows().stream().noneMatch(Row::failed);
+    /** Every graded test passed (or could not be graded here), and there was something to grade. */
+    boolean allPassed() {
+        return !exercises.isEmpty() && tampering.isEmpty() && gradedRows().stream().noneMatch(Row::failed);
     }
 
-    public void print(PrintStream out, String title) {
+    long failedCount() {
+        return gradedRows().stream().filter(Row::failed).count();
+    }
+
+    /** The scoreboard: one line per exercise, then what was not graded here and the demonstrations. */
+    void print(PrintStream out, String title) {
         out.println();
         out.println("=== " + title + " ===");
         out.printf("%-16s %-24s %9s  %s%n", "chapter", "exercise", "points", "first failure");
@@ -137,88 +164,34 @@ public final class Scoreboard {
         }
         out.printf("%-41s %9s%n", "total", points(earned()) + "/" + possible());
         for (Row row : gradedRows()) {
-            if (row.outcome().status() == Outcome.Status.NOT_GRADABLE) {
+            if (row.notGradable()) {
                 out.println("not graded here: " + row.test().title() + ": " + row.outcome().hint());
             }
         }
         for (Row demo : demonstrations) {
             out.println("demonstration (no points): " + demo.test().title() + ": " + shown(demo));
         }
+        notes.forEach(note -> out.println("note: " + note));
+        tampering.forEach(t -> out.println("GRADING WAS TAMPERED WITH, score 0: " + t));
         long passed = gradedRows().stream().filter(Row::passed).count();
-        long failed = gradedRows().stream().filter(Row::failed).count();
-        out.println("reports: target/grading/results.json, target/grading/summary.md");
-        out.println("tests: " + passed + " passed, " + failed + " failed");
+        out.println("tests: " + passed + " passed, " + failedCount() + " failed");
     }
 
-    /** Gradescope's autograder results and a Markdown summary, into {@code dir}. */
-    public void write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode results = json.createObjectNode();
-        results.put("score", earned());
-        results.put("max_score", possible());
-        results.put("execution_time", Math.round(seconds));
-        results.put("output", "Threadwork: " + points(earned()) + " of " + possible() + " points.");
-        ArrayNode tests = results.putArray("tests");
-        for (Row row : gradedRows()) {
-            ObjectNode test = tests.addObject();
-            test.put("name", row.test().title());
-            test.put("score", row.score());
-            test.put("max_score", row.maxScore());
-            test.put("status", row.failed() ? "failed" : "passed");
-            test.put("output", switch (row.outcome().status()) {
-                case PASSED -> "";
-                case FAILED -> row.outcome().message();
-                case NOT_GRADABLE -> "Not graded on this machine (its points go to the exercise's other tests): "
-                        + row.outcome().message();
-            });
-            test.put("visibility", "visible");
-        }
-        for (Row demo : demonstrations) {
-            ObjectNode test = tests.addObject();
-            test.put("name", demo.test().title() + " (demonstration)");
-            test.put("score", 0);
-            test.put("max_score", 0);
-            test.put("status", demo.failed() ? "failed" : "passed");
-            test.put("output", shown(demo));
-            test.put("visibility", "visible");
-        }
-        json.writeValue(dir.resolve("results.json").toFile(), results);
-
-        StringBuilder md = new StringBuilder("## Threadwork: " + points(earned()) + " / " + possible() + " points\n\n");
-        md.append("| chapter | exercise | points | first failure |\n|---|---|---:|---|\n");
-        for (ExerciseScore e : exercises) {
-            Row first = e.firstFailure();
-            md.append("| ").append(e.chapter()).append(" | ").append(e.exercise()).append(" | ")
-                    .append(points(e.earned())).append(" / ").append(e.possible()).append(" | ")
-                    .append(first == null ? "✅" : "❌ " + cell(first.test().name() + ": " + first.outcome().hint()))
-                    .append(" |\n");
-        }
-        for (Row demo : demonstrations) {
-            md.append("\nDemonstration (no points): ").append(demo.test().title()).append(": ")
-                    .append(cell(shown(demo))).append('\n');
-        }
-        Files.writeString(dir.resolve("summary.md"), md);
-    }
-
-    /** What became of a demonstration, in words. */
+    /** What became of a demonstration, in words: what it showed, when it passed. */
     static String shown(Row demo) {
         return switch (demo.outcome().status()) {
-            case PASSED -> "shown";
+            case PASSED -> demo.outcome().message() == null || demo.outcome().message().isBlank() ? "shown"
+                    : "shown: " + demo.outcome().message();
             case NOT_GRADABLE -> "not run on this machine: " + demo.outcome().hint();
             case FAILED -> "not shown: " + demo.outcome().hint();
         };
-    }
-
-    private static String cell(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
     }
 
     static String points(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP).doubleValue();
     }
 }

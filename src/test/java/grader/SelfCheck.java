@@ -1,10 +1,7 @@
 package grader;
 
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,37 +9,43 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./mvnw verify -Pkit-check}: the kit's test of itself. The build has already compiled the
- * stubs and the tests against each other; this grades the solutions (every graded test must
- * pass), the stubs (every graded test must fail; demonstrations are listed instead) and every
- * mutant (a wrong solution a student might write, under {@code src/test/mutants/<chapter>/<name>/}:
- * at least one graded test of its exercise must fail), and checks GRADING.md against the points
- * in the code. It prints one table and marks the build red on any gap.
+ * {@code ./mvnw verify -Pkit-check}: the kit's test of itself. It compiles the solutions and the
+ * stubs with the chapters' tests, then grades, in one sequence of test JVMs: the solutions (every
+ * graded test must pass), the stubs (every graded test must fail; demonstrations are listed
+ * instead) and every mutant, a wrong solution kept as a patch ({@link Mutant}): a graded test of
+ * its exercise must fail, with a message that names the mistake. It also checks the facts the
+ * docs repeat ({@link Facts}) and that the grader's reading of each test class from its source
+ * agrees with JUnit's. It prints one table and exits non-zero on any gap.
  */
 @Command(name = "kit-check", mixinStandardHelpOptions = true)
 public final class SelfCheck implements Callable<Integer> {
 
-    private static final Pattern RUBRIC_ROW = Pattern.compile(
-            "^\\|\\s*(ch\\d\\d_\\w+)\\s*\\|\\s*(\\d+)\\s*\\|\\s*(\\w+)\\s*\\|\\s*(\\d+)\\s*\\|", Pattern.MULTILINE);
-
     @Option(names = "--basedir", required = true)
     Path basedir;
 
+    @Option(names = "--release", required = true)
+    int release;
+
+
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
+
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
+
+    @Option(names = "--sandbox", defaultValue = "auto")
+    String sandbox;
 
     private final PrintStream out = System.out;
     private final List<String> gaps = new ArrayList<>();
@@ -50,105 +53,271 @@ public final class SelfCheck implements Callable<Integer> {
     private int checksPassed;
 
     public static void main(String[] args) {
+        Preload.grader();
         System.exit(new CommandLine(new SelfCheck()).execute(args));
     }
 
     /** A mutant's fate: the graded test that killed it, and what that test said. */
     record Verdict(Mutant mutant, String killer, String message) {
+
         boolean killed() {
             return killer != null;
         }
 
         /** Whether the killing message names the mutant's mistake (its {@code Names:} phrase). */
         boolean named() {
-            return killed() && mutant.names() != null
+            return killed() && mutant.names() != null && message != null
                     && message.toLowerCase(Locale.ROOT).contains(mutant.names().toLowerCase(Locale.ROOT));
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        String unknown = Chapters.checkChapter(basedir, chapter);
-        if (unknown != null) {
-            System.err.println(unknown);
+        long start = System.nanoTime();
+        List<String> chapters;
+        try {
+            chapters = Chapters.select(basedir, chapter);
+        } catch (IllegalArgumentException unknown) {
+            out.println(unknown.getMessage());
             return 2;
         }
-        long start = System.nanoTime();
-        Path work = basedir.resolve("target/kit-check");
-        Files.createDirectories(work);
-        List<String> chapters = chapter.isBlank() ? Chapters.all(basedir) : List.of(chapter);
-        String classpath = System.getProperty("java.class.path");
+        Kit kit = Kit.fromClasspath(basedir, release, properties);
+        Sandbox box = Sandbox.choose(sandbox, kit.basedir());
+        Grading grading = new Grading(kit, box);
+        Path work = kit.target("kit-check");
+        Compilation.clean(work);
+        out.println("kit-check: compiling the solutions, the stubs and the chapters' tests (" + box.describe() + ") ...");
+        // The two compile side by side (a compiler each): they share nothing but what they read.
+        java.util.concurrent.CompletableFuture<Grading.Prepared> stubsLater = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return grading.prepare("stubs", basedir.resolve("exercises"), chapters, Set.of());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Grading.Prepared solutions = grading.prepare("solutions", basedir.resolve("solutions"), chapters, Set.of());
+        Grading.Prepared stubs = stubsLater.join();
+        solutions.failedToCompile().values().stream().map(Outcome::message).distinct()
+                .forEach(why -> check(false, "the solutions or their tests do not compile: " + why));
+        stubs.failedToCompile().values().stream().map(Outcome::message).distinct()
+                .forEach(why -> check(false, "the stubs do not compile against the tests: " + why));
+        solutions.notes().forEach(n -> check(false, "solutions: " + n));
+        stubs.notes().forEach(n -> check(false, "exercises: " + n));
+        checkPlanReading(chapters, solutions.plan());
 
-        out.println("kit-check: grading the solutions ...");
-        Path solutionClasses = compile(work.resolve("solutions/classes"), sources(chapters.stream()
-                .map(c -> basedir.resolve("solutions").resolve(c)).toList()), classpath);
-        Journal.State solutions = run(work.resolve("solutions"), prepend(solutionClasses, classpath), List.of());
-
-        out.println("kit-check: grading the stubs ...");
-        Journal.State stubs = run(work.resolve("stubs"), classpath, List.of());
-
+        int cpus = Runtime.getRuntime().availableProcessors();
+        List<Supervisor.Run> runs = new ArrayList<>();
+        runs.add(new Supervisor.Run(0, "solutions", solutions.classpath(), gradable(solutions.plan(), cpus), false));
+        runs.add(new Supervisor.Run(1, "stubs", stubs.classpath(), gradable(stubs.plan(), cpus), false));
         List<Mutant> mutants = Mutant.of(basedir, chapters);
-        List<Verdict> verdicts = new ArrayList<>();
+        Map<Integer, Mutant> mutantRuns = new LinkedHashMap<>();
         for (Mutant mutant : mutants) {
             if (mutant.problem() != null) {
                 check(false, "mutant " + mutant.chapter() + "/" + mutant.name() + ": " + mutant.problem());
                 continue;
             }
-            out.printf("kit-check: mutant %s/%s (%s) ...%n", mutant.chapter(), mutant.name(), mutant.mistake());
-            Path dir = work.resolve("mutants").resolve(mutant.chapter()).resolve(mutant.name());
-            List<Path> sources = new ArrayList<>();
+            Path src = work.resolve("mutants").resolve(mutant.chapter()).resolve(mutant.name());
             for (Map.Entry<String, String> source : mutant.sources().entrySet()) {
-                Path file = dir.resolve("src").resolve(mutant.chapter()).resolve(source.getKey() + ".java");
+                Path file = src.resolve(mutant.chapter()).resolve(source.getKey() + ".java");
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, source.getValue());
-                sources.add(file);
             }
-            Path classes = compile(dir.resolve("classes"), sources, prepend(solutionClasses, classpath));
-            List<String> selection = List.of("--chapter=" + mutant.chapter(),
-                    "--exercise=" + String.join(",", mutant.exercises()), "--fail-fast");
-            // A mutant is the solution with these classes wrong: the chapter's other exercises are the
-            // solutions, or an exercise that uses another (Multitasking uses EventLoop) dies on a stub.
-            verdicts.add(verdict(mutant, run(dir, prepend(classes, prepend(solutionClasses, classpath)), selection)));
+            Compilation.Implementation solution = solutions.implementations().get(mutant.chapter());
+            Compilation.Implementation compiled = grading.compilation().implementation(
+                    "mutants/" + mutant.chapter() + "/" + mutant.name(), src, mutant.chapter(), List.of(solution.classes()));
+            if (!compiled.problems().isEmpty()) {
+                check(false, "mutant " + mutant.chapter() + "/" + mutant.name() + " does not compile: "
+                        + compiled.problems().values().iterator().next());
+                continue;
+            }
+            List<Planned> tests = solutions.plan().stream().filter(t -> t.graded() && t.gradableOn(cpus)
+                    && t.chapter().equals(mutant.chapter()) && mutant.exercises().contains(t.exercise())).toList();
+            int index = runs.size();
+            runs.add(new Supervisor.Run(index, "mutant " + mutant.chapter() + "/" + mutant.name(),
+                    List.of(solutions.tests().get(mutant.chapter()).classes(), compiled.classes(), solution.classes()),
+                    tests, true));
+            mutantRuns.put(index, mutant);
         }
+        // Two test JVMs side by side on two CPUs: the tests hold with a second build beside them by design.
+        int streams = box.sideBySide() ? Math.max(1, Math.min(2, cpus)) : 1;
+        out.println("kit-check: grading the solutions, the stubs and " + mutantRuns.size() + " mutants, " + streams
+                + " test JVM" + (streams == 1 ? "" : "s side by side") + " ...");
+        Supervisor.Result result = runSideBySide(kit, box, work, runs, streams);
+        result.tampering().forEach(t -> check(false, "the kit's own run looked tampered with: " + t));
 
-        report(chapters, solutions, stubs, verdicts);
-        checkRubric(chapters, solutions);
-        double minutes = (System.nanoTime() - start) / 60e9;
-        out.printf("%nkit-check took %.1f min.%n", minutes);
+        Scoreboard solved = new Scoreboard(solutions.plan(), result.of(0), cpus, List.of(), List.of(), 0);
+        Scoreboard stubbed = new Scoreboard(stubs.plan(), result.of(1), cpus, List.of(), List.of(), 0);
+        List<Verdict> verdicts = new ArrayList<>();
+        mutantRuns.forEach((index, mutant) -> verdicts.add(verdict(mutant, runs.get(index).tests(), result.of(index))));
+        report(chapters, solved, stubbed, verdicts);
+        times(result, mutantRuns);
+
+        hostile(kit, box, grading, chapters);
+
+        Facts facts = new Facts(basedir, chapters, solutions.plan());
+        List<String> factGaps = facts.check();
+        out.println();
+        out.println("Facts repeated for readers (GRADING.md, README.md, lessons, stubs): "
+                + (factGaps.isEmpty() ? "all agree with the code (" + facts.checked() + " checked)" : factGaps.size() + " disagree"));
+        factGaps.forEach(g -> {
+            out.println("  " + g);
+            check(false, g);
+        });
+        checksPassed += facts.checked() - factGaps.size();
+
+        out.printf("%nkit-check took %.1f min.%n", (System.nanoTime() - start) / 60e9);
         if (!gaps.isEmpty()) {
             out.println("Gaps:");
             gaps.forEach(gap -> out.println("  - " + gap));
         }
         out.println("kit-check: " + checksPassed + " passed, " + gaps.size() + " failed");
         if (!gaps.isEmpty()) {
-            out.println("The self-check found " + gaps.size() + " gaps: the table above marks them.");
+            out.println("The self-check found " + gaps.size() + " gaps: the list above names each.");
         }
         return gaps.isEmpty() ? 0 : 1;
     }
 
-    private Journal.State run(Path dir, String classpath, List<String> selection) throws InterruptedException {
-        List<String> options = new ArrayList<>(selection);
-        if (options.stream().noneMatch(o -> o.startsWith("--chapter="))) {
-            options.add("--chapter=" + chapter);
+    /** Grades each kept hostile submission as ./mvnw test would, and checks it got only its honest score. */
+    private void hostile(Kit kit, Sandbox box, Grading grading, List<String> chapters) throws IOException, InterruptedException {
+        List<Hostile> cases = Hostile.of(basedir, chapters);
+        if (cases.isEmpty()) {
+            return;
         }
-        return new Supervisor(classpath, basedir.resolve("target/test-classes"), dir, options, true).run();
+        out.println();
+        out.println("Hostile submissions (graded as ./mvnw test grades; each must get its honest score):");
+        for (Hostile h : cases) {
+            String label = "hostile-" + h.name();
+            Path home = kit.target("hostile", h.name());
+            Path root = h.submission(basedir, home.resolve("exercises"));
+            Path reports = home.resolve("grading");
+            Compilation.clean(reports);
+            Path forgedClass = kit.kitClasses().resolve("grader").resolve("HOSTILE-WAS-HERE");
+            Files.deleteIfExists(forgedClass);
+            Grading.Prepared prepared = grading.prepare(label, root, List.of(h.chapter()), h.exercises());
+            Grading.Graded graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime());
+            Reports.write(graded.board(), reports, box.describe());
+            String report = Files.readString(reports.resolve("results.json"));
+            if (h.watch() > 0) {
+                Thread.sleep(h.watch() * 1000L); // long enough for anything left behind to act
+            }
+            List<String> wrong = new ArrayList<>();
+            Scoreboard board = graded.board();
+            if (board.earned() != h.score()) {
+                wrong.add("scored " + Scoreboard.points(board.earned()) + ", honest score " + Scoreboard.points(h.score()));
+            }
+            if (h.tampered() != !board.tampering().isEmpty()) {
+                wrong.add(h.tampered() ? "the tampering went unnoticed" : "reported as tampered: " + board.tampering());
+            }
+            long ignored = board.notes().stream().filter(n -> n.startsWith("ignored")).count();
+            if (h.ignored() >= 0 && ignored != h.ignored()) {
+                wrong.add(ignored + " files reported as ignored, expected " + h.ignored());
+            }
+            if (!Files.readString(reports.resolve("results.json")).equals(report)) {
+                wrong.add("results.json changed after the grading ended");
+            }
+            if (Files.exists(reports.resolve("FORGED-AFTER-GRADING"))) {
+                wrong.add("a process it started outlived the grading and wrote into the reports' folder");
+            }
+            if (Files.exists(forgedClass)) {
+                Files.delete(forgedClass);
+                wrong.add("it wrote into the grader's own classes");
+            }
+            out.printf("  %-8s %-24s %s of %d (honest %s)%s: %s%n", wrong.isEmpty() ? "held" : "BROKE", h.name(),
+                    Scoreboard.points(board.earned()), board.possible(), Scoreboard.points(h.score()),
+                    board.tampering().isEmpty() ? "" : ", tampering detected", h.what());
+            wrong.forEach(w -> out.println("           " + w));
+            check(wrong.isEmpty(), "hostile submission " + h.name() + ": " + String.join("; ", wrong));
+        }
     }
 
-    private static Verdict verdict(Mutant mutant, Journal.State state) {
-        for (Planned test : state.plan()) {
-            Outcome outcome = state.outcomes().get(test.id());
-            if (test.graded() && outcome != null && outcome.status() == Outcome.Status.FAILED) {
+    /** The runs dealt out to {@code streams} sequences of test JVMs that run at the same time. */
+    private static Supervisor.Result runSideBySide(Kit kit, Sandbox box, Path work, List<Supervisor.Run> runs, int streams)
+            throws Exception {
+        List<List<Supervisor.Run>> parts = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            parts.add(new ArrayList<>());
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            parts.get(i % streams).add(runs.get(i)); // the solutions in one, the stubs in the other, mutants alternating
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        try {
+            List<Future<Supervisor.Result>> results = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                List<Supervisor.Run> part = parts.get(i);
+                Path dir = work.resolve("stream-" + (i + 1));
+                results.add(pool.submit(() -> new Supervisor(kit, box, dir, "lesson", null, List.of()).run(part)));
+            }
+            Map<Integer, Map<String, Outcome>> outcomes = new LinkedHashMap<>();
+            List<String> tampering = new ArrayList<>();
+            for (Future<Supervisor.Result> f : results) {
+                Supervisor.Result r = f.get();
+                outcomes.putAll(r.outcomes());
+                tampering.addAll(r.tampering());
+            }
+            return new Supervisor.Result(outcomes, tampering);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Where the test time went: the solutions, the stubs, the mutants and the slowest of them. */
+    private void times(Supervisor.Result result, Map<Integer, Mutant> mutantRuns) {
+        java.util.function.IntToDoubleFunction seconds = run -> result.of(run).values().stream()
+                .mapToDouble(Outcome::seconds).sum();
+        double mutants = mutantRuns.keySet().stream().mapToDouble(seconds::applyAsDouble).sum();
+        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", seconds.applyAsDouble(0),
+                seconds.applyAsDouble(1), mutantRuns.size(), mutants);
+        mutantRuns.entrySet().stream()
+                .sorted(java.util.Comparator.comparingDouble(e -> -seconds.applyAsDouble(e.getKey()))).limit(8)
+                .forEach(e -> out.printf(" %s/%s %.1f s;", e.getValue().chapter(), e.getValue().name(), seconds.applyAsDouble(e.getKey())));
+        out.println();
+    }
+
+    private static List<Planned> gradable(List<Planned> plan, int cpus) {
+        return plan.stream().filter(t -> t.gradableOn(cpus)).toList();
+    }
+
+    /** The grader reads a test class from its source when it does not compile: it must read what JUnit finds. */
+    private void checkPlanReading(List<String> chapters, List<Planned> discovered) throws IOException {
+        for (String c : chapters) {
+            try (Stream<Path> files = Files.list(basedir.resolve("src/test/java").resolve(c))) {
+                for (Path source : files.filter(p -> p.toString().endsWith("Test.java")).sorted().toList()) {
+                    List<Planned> parsed = Plan.parse(c, source);
+                    String exercise = Plan.exerciseOf(source.getFileName().toString().replaceFirst("\\.java$", ""));
+                    List<Planned> found = discovered.stream().filter(t -> t.chapter().equals(c) && t.exercise().equals(exercise)).toList();
+                    check(parsed.equals(found), "the grader's reading of " + source.getFileName()
+                            + " from its source differs from JUnit's: " + difference(parsed, found));
+                }
+            }
+        }
+    }
+
+    private static String difference(List<Planned> parsed, List<Planned> found) {
+        for (int i = 0; i < Math.max(parsed.size(), found.size()); i++) {
+            Planned a = i < parsed.size() ? parsed.get(i) : null;
+            Planned b = i < found.size() ? found.get(i) : null;
+            if (a == null || !a.equals(b)) {
+                return "read " + a + ", JUnit " + b;
+            }
+        }
+        return "none";
+    }
+
+    private static Verdict verdict(Mutant mutant, List<Planned> tests, Map<String, Outcome> outcomes) {
+        for (Planned test : tests) {
+            Outcome outcome = outcomes.get(test.id());
+            if (outcome != null && outcome.status() == Outcome.Status.FAILED) {
                 return new Verdict(mutant, test.name(), outcome.message());
             }
         }
         return new Verdict(mutant, null, null);
     }
 
-    private void report(List<String> chapters, Journal.State solutions, Journal.State stubs, List<Verdict> verdicts) {
-        Scoreboard solved = new Scoreboard(solutions, 0);
-        Scoreboard stubbed = new Scoreboard(stubs, 0);
+    private void report(List<String> chapters, Scoreboard solved, Scoreboard stubbed, List<Verdict> verdicts) {
         out.println();
-        out.printf("%-16s %-24s %14s %12s %16s%n", "chapter", "exercise", "solution ok", "stub fails", "mutants killed");
+        out.printf("%-16s %-24s %14s %12s %16s %14s%n", "chapter", "exercise", "solution ok", "stub fails", "mutants killed",
+                "named mistake");
         for (Scoreboard.ExerciseScore exercise : solved.exercises()) {
             List<Scoreboard.Row> solutionRows = exercise.rows();
             long solutionOk = solutionRows.stream().filter(r -> !r.failed()).count();
@@ -159,15 +328,18 @@ public final class SelfCheck implements Callable<Integer> {
             List<Verdict> mine = verdicts.stream().filter(v -> v.mutant().chapter().equals(exercise.chapter())
                     && v.mutant().exercises().contains(exercise.exercise())).toList();
             long killed = mine.stream().filter(Verdict::killed).count();
-            out.printf("%-16s %-24s %14s %12s %16s%n", exercise.chapter(), exercise.exercise(),
-                    solutionOk + "/" + solutionRows.size(), stubFails + "/" + stubRows.size(), killed + "/" + mine.size());
+            long named = mine.stream().filter(Verdict::named).count();
+            out.printf("%-16s %-24s %14s %12s %16s %14s%n", exercise.chapter(), exercise.exercise(),
+                    solutionOk + "/" + solutionRows.size(), stubFails + "/" + stubRows.size(), killed + "/" + mine.size(),
+                    named + "/" + mine.size());
             for (Scoreboard.Row row : solutionRows) {
                 check(!row.failed(), "solution fails: " + row.test().title() + ": " + row.outcome().hint());
+                if (row.notGradable()) {
+                    notCheckedHere.add(row.test().title() + ": " + row.outcome().hint());
+                }
             }
             for (Scoreboard.Row row : stubRows) {
-                if (row.outcome().status() == Outcome.Status.NOT_GRADABLE) {
-                    notCheckedHere.add(row.test().title() + ": " + row.outcome().hint());
-                } else {
+                if (!row.notGradable()) {
                     check(row.failed(), "stub passes a graded test: " + row.test().title());
                 }
             }
@@ -182,7 +354,7 @@ public final class SelfCheck implements Callable<Integer> {
         out.println("Demonstrations (no points; not expected to fail on the stubs):");
         for (Scoreboard.Row demo : stubbed.demonstrations()) {
             out.println("  " + demo.test().title() + ": with the stubs " + Scoreboard.shown(demo));
-            if (demo.outcome().status() == Outcome.Status.NOT_GRADABLE) {
+            if (demo.notGradable()) {
                 notCheckedHere.add(demo.test().title() + ": " + demo.outcome().hint());
             } else {
                 check(demo.passed(), "demonstration not shown with the stubs: " + demo.test().title());
@@ -210,82 +382,11 @@ public final class SelfCheck implements Callable<Integer> {
         }
     }
 
-    /** GRADING.md's rows {@code | chapter | number | exercise | points |} must match the code's points. */
-    private void checkRubric(List<String> chapters, Journal.State solutions) throws IOException {
-        Path rubric = basedir.resolve("GRADING.md");
-        Map<String, Integer> written = new TreeMap<>();
-        if (Files.exists(rubric)) {
-            Matcher row = RUBRIC_ROW.matcher(Files.readString(rubric));
-            while (row.find()) {
-                if (chapters.contains(row.group(1))) {
-                    written.put(row.group(1) + " " + row.group(2) + " " + row.group(3), Integer.parseInt(row.group(4)));
-                }
-            }
-        }
-        Map<String, Integer> coded = new TreeMap<>();
-        for (Planned test : solutions.plan()) {
-            if (test.graded()) {
-                coded.merge(test.chapter() + " " + test.number() + " " + test.exercise(), test.points(), Integer::sum);
-            }
-        }
-        Map<String, String> differences = new LinkedHashMap<>();
-        coded.forEach((key, points) -> {
-            if (!Objects.equals(written.get(key), points)) {
-                differences.put(key, "the code gives " + points + ", GRADING.md " + written.get(key));
-            }
-        });
-        written.keySet().stream().filter(key -> !coded.containsKey(key))
-                .forEach(key -> differences.put(key, "in GRADING.md but no graded test has it"));
-        out.println();
-        out.println("GRADING.md: " + (differences.isEmpty() ? "agrees with the points in the code ("
-                + coded.size() + " exercises)" : "disagrees with the code"));
-        differences.forEach((key, why) -> {
-            out.println("  " + key + ": " + why);
-            check(false, "GRADING.md: " + key + ": " + why);
-        });
-        if (differences.isEmpty()) {
-            checksPassed++;
-        }
-    }
-
     private void check(boolean ok, String gap) {
         if (ok) {
             checksPassed++;
         } else {
             gaps.add(gap);
         }
-    }
-
-    private static List<Path> sources(List<Path> dirs) throws IOException {
-        List<Path> sources = new ArrayList<>();
-        for (Path dir : dirs) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.filter(p -> p.toString().endsWith(".java")).sorted().forEach(sources::add);
-                }
-            }
-        }
-        return sources;
-    }
-
-    private static Path compile(Path outDir, List<Path> sources, String classpath) throws IOException {
-        Files.createDirectories(outDir);
-        if (sources.isEmpty()) {
-            return outDir;
-        }
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        List<String> args = new ArrayList<>(List.of("--release", "21", "-proc:none", "-nowarn", "-encoding", "UTF-8",
-                "-cp", classpath, "-d", outDir.toString()));
-        sources.forEach(p -> args.add(p.toString()));
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int code = javac.run(null, null, errors, args.toArray(String[]::new));
-        if (code != 0) {
-            throw new IllegalStateException("cannot compile " + sources + ":\n" + errors.toString(StandardCharsets.UTF_8));
-        }
-        return outDir;
-    }
-
-    private static String prepend(Path classes, String classpath) {
-        return classes + File.pathSeparator + classpath;
     }
 }

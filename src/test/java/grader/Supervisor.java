@@ -1,120 +1,451 @@
 package grader;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One graded run: starts a JVM that runs the tests ({@link Child}) and, whatever that JVM
- * does, ends with an outcome for every test. If it exits in the middle of a test (System.exit,
- * out of memory, a crash) or stops making progress, the test it was in fails with what happened
- * and a fresh JVM runs the tests still to run.
+ * Runs tests in test JVMs ({@link Child}) and, whatever those JVMs do, ends with an outcome for
+ * every test it was given. A JVM that exits in the middle of a test (System.exit, out of memory,
+ * a crash) or stops making progress fails that test with what happened, and a fresh JVM runs the
+ * tests still to run. Everything a test JVM started is ended when it ends ({@link Sandbox}).
+ *
+ * <p>A test JVM runs the submission's code, so nothing it reports is taken on trust: the plan,
+ * the points and gradability were decided before it started; its two accounts of each test (the
+ * journal it writes and the lines it prints) must agree, name only tests it was given, start each
+ * once and finish each once. Where they do not, the result says the grading was tampered with.
  */
-public final class Supervisor {
+final class Supervisor {
 
-    /** Longer than any test's own timeout: past this with no word in the journal, the JVM is killed. */
+    /** Longer than any test's own timeout: past this with no word from the test JVM, it is killed. */
     static final long SILENCE_LIMIT_SECONDS = 300;
+    /** Lines of a test's own output shown on the console; the rest go to the log. */
+    private static final int OUTPUT_LINES_SHOWN = 30;
+    /** Lines of a failure's message shown on the console. */
+    private static final int MESSAGE_LINES_SHOWN = 40;
 
-    private final String classpath;
-    private final Path testClasses;
-    private final Path workDir;
-    private final List<String> selection;
-    private final boolean quiet;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Tests to run against one implementation. */
+    record Run(int index, String label, List<Path> classpath, List<Planned> tests, boolean failFast) {
+    }
+
+    /** What became of the runs: each run's outcomes by test id, and why the accounts cannot be trusted, if so. */
+    record Result(Map<Integer, Map<String, Outcome>> outcomes, List<String> tampering) {
+
+        Map<String, Outcome> of(int run) {
+            return outcomes.getOrDefault(run, Map.of());
+        }
+    }
+
+    private final Kit kit;
+    private final Sandbox sandbox;
+    private final Path work;
+    private final String order;
+    private final PrintStream console;
+    private final Path log;
+    private final List<Path> hidden;
 
     /**
-     * @param classpath the test JVM's class path (implementations first)
-     * @param workDir where the journal and the test JVM's log go; emptied first
-     * @param selection extra options for {@link Child}: --chapter, --exercise, --fail-fast
-     * @param quiet send the test JVM's output to a log file instead of this console
+     * @param work where the test JVMs' specs, log and scratch directories go
+     * @param console where each test's line and output are shown as they come, or null for quiet
+     * @param hidden folders the test JVM must not see (answers), where the sandbox can hide them
      */
-    public Supervisor(String classpath, Path testClasses, Path workDir, List<String> selection, boolean quiet) {
-        this.classpath = classpath;
-        this.testClasses = testClasses;
-        this.workDir = workDir;
-        this.selection = List.copyOf(selection);
-        this.quiet = quiet;
+    Supervisor(Kit kit, Sandbox sandbox, Path work, String order, PrintStream console, List<Path> hidden) {
+        this.hidden = List.copyOf(hidden);
+        this.kit = kit;
+        this.sandbox = sandbox;
+        this.work = work;
+        this.order = order;
+        this.console = console;
+        this.log = work.resolve("tests.log");
     }
 
-    public Journal.State run() throws InterruptedException {
-        Journal journal = new Journal(workDir.resolve("journal.jsonl"));
-        try {
-            Files.createDirectories(workDir);
-            Files.deleteIfExists(journal.file());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        while (true) {
-            int before = journal.read().outcomes().size();
-            int code = runOnce(journal);
-            Journal.State state = journal.read();
-            if (state.done() || (code == 0 && state.running() == null)) {
-                return state;
-            }
-            if (state.running() != null) {
-                String why = code == Integer.MIN_VALUE
-                        ? "no progress for " + SILENCE_LIMIT_SECONDS + " s: the test hung past its own timeout (threads that ignore interrupts?)"
-                        : "the test JVM died during this test (exit code " + code + "): System.exit, Runtime.halt or a crash?";
-                journal.finished(new Outcome(state.running(), Outcome.Status.FAILED, why, 0));
-            } else if (state.outcomes().size() == before) {
-                // It died before finishing any test: starting again would do the same.
-                throw new IllegalStateException("the test JVM exited with code " + code + " before finishing a test; see "
-                        + (quiet ? workDir.resolve("tests.log") : "the output above"));
-            }
-            // Otherwise a test asked for a fresh JVM, or the shutdown hook recorded a System.exit: go on.
-        }
-    }
-
-    /** Runs one test JVM to its end; Integer.MIN_VALUE if it had to be killed for silence. */
-    private int runOnce(Journal journal) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8",
-                "-cp", classpath,
-                Child.class.getName(),
-                "--journal=" + journal.file(),
-                "--test-classes=" + testClasses));
-        command.addAll(selection);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        if (quiet) {
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("tests.log").toFile()));
-        } else {
-            builder.inheritIO();
-        }
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the test JVM", e);
-        }
-        try {
-            long lastChange = System.nanoTime();
-            long lastSize = -1;
-            while (!process.waitFor(1, TimeUnit.SECONDS)) {
-                long size = size(journal.file());
-                if (size != lastSize) {
-                    lastSize = size;
-                    lastChange = System.nanoTime();
-                } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(SILENCE_LIMIT_SECONDS)) {
-                    return Integer.MIN_VALUE;
+    Result run(List<Run> runs) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        Map<Integer, Map<String, Outcome>> outcomes = new LinkedHashMap<>();
+        runs.forEach(r -> outcomes.put(r.index(), new LinkedHashMap<>()));
+        List<String> tampering = new ArrayList<>();
+        Set<Integer> over = new LinkedHashSet<>(); // fail-fast runs that have their failure
+        int fruitless = 0;
+        for (int attempt = 1; ; attempt++) {
+            List<Run> todo = new ArrayList<>();
+            for (Run run : runs) {
+                List<Planned> left = run.tests().stream().filter(t -> !outcomes.get(run.index()).containsKey(t.id())).toList();
+                if (!left.isEmpty() && !over.contains(run.index())) {
+                    todo.add(new Run(run.index(), run.label(), run.classpath(), left, run.failFast()));
                 }
             }
-            return process.exitValue();
-        } finally {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            if (todo.isEmpty()) {
+                break;
+            }
+            Attempt a = new Attempt(attempt, todo);
+            a.start();
+            a.await();
+            int before = outcomes.values().stream().mapToInt(Map::size).sum();
+            a.settle(outcomes, tampering);
+            for (Run run : todo) {
+                if (run.failFast() && outcomes.get(run.index()).values().stream().anyMatch(o -> o.status() == Outcome.Status.FAILED)) {
+                    over.add(run.index());
+                }
+                if (a.runsDone.contains(run.index())) {
+                    // The JVM got through this run: a test it did not report (skipped by fail-fast) did not run.
+                    over.add(run.index());
+                }
+            }
+            if (!tampering.isEmpty()) {
+                break;
+            }
+            int after = outcomes.values().stream().mapToInt(Map::size).sum();
+            fruitless = after == before && a.runsDone.isEmpty() ? fruitless + 1 : 0;
+            if (fruitless >= 2) {
+                // Twice in a row it died before finishing anything: starting it again would do the same.
+                String why = "did not run: the test JVM could not run the tests (exit code " + a.exitCode + "): "
+                        + String.join("\n", a.lastOutput);
+                for (Run run : todo) {
+                    for (Planned t : run.tests()) {
+                        outcomes.get(run.index()).putIfAbsent(t.id(), new Outcome(t.id(), Outcome.Status.FAILED, why, 0));
+                    }
+                }
+                break;
+            }
         }
+        return new Result(outcomes, tampering);
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
+    /** One test JVM, from its start to the moment everything it started is gone. */
+    private final class Attempt {
+
+        final int number;
+        final List<Run> runs;
+        final Map<Integer, Run> byIndex = new LinkedHashMap<>();
+        final String nonce = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        final List<Event> printed = new ArrayList<>();
+        final Map<String, Event> finishedSeen = new LinkedHashMap<>();
+        final Set<String> startedSeen = new LinkedHashSet<>();
+        final Set<Integer> runsDone = new LinkedHashSet<>();
+        final List<String> problems = new ArrayList<>();
+        final List<String> lastOutput = new ArrayList<>();
+        final Map<String, java.util.Deque<Event>> unmatched = new LinkedHashMap<>();
+        Path scratch;
+        Path journal;
+        long journalRead;
+        Process process;
+        int exitCode;
+        boolean silent;
+        String running;
+        int outputShown;
+
+        Attempt(int number, List<Run> runs) {
+            this.number = number;
+            this.runs = runs;
+            runs.forEach(r -> byIndex.put(r.index(), r));
+        }
+
+        void start() throws IOException {
+            scratch = sandbox.scratch(work.resolve("scratch"));
+            journal = scratch.resolve("journal.jsonl");
+            List<Child.Run> specRuns = new ArrayList<>();
+            for (Run run : runs) {
+                List<Path> classpath = new ArrayList<>(run.classpath());
+                classpath.add(kit.kitClasses()); // the run's own copy of the kit and jcstress (Child.RunLoader)
+                classpath.add(kit.jcstress());
+                specRuns.add(new Child.Run(run.index(), run.label(),
+                        sandbox.readable(classpath).stream().map(Path::toString).toList(),
+                        run.tests().stream().map(Planned::id).toList(), run.failFast()));
+            }
+            Path spec = scratch.resolve("spec.json"); // where the test JVM can read it, whoever it runs as
+            JSON.writeValue(spec.toFile(), new Child.Spec(journal.toString(), order,
+                    scratch.resolve("measurements.log").toString(), specRuns));
+            List<Path> app = new ArrayList<>(List.of(kit.kitClasses(), kit.mainClasses()));
+            app.addAll(kit.libraries());
+            List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-XX:+UseSerialGC", "-Xshare:auto",
+                    "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
+                    "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
+            kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
+            java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName(), spec.toString()));
+            ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
+            builder.environment().put("HOME", scratch.toString());
+            process = builder.start();
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write((nonce + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // it died at once; await() sees why
+            }
+        }
+
+        void await() throws IOException, InterruptedException {
+            BlockingQueue<String[]> lines = new LinkedBlockingQueue<>();
+            Thread out = pump(process.getInputStream(), "out", lines);
+            Thread err = pump(process.getErrorStream(), "err", lines);
+            long lastWord = System.nanoTime();
+            int open = 2; // each stream's pump says when it has reached the end
+            while (open > 0) {
+                String[] line = lines.poll(1, TimeUnit.SECONDS);
+                if (line == null) {
+                    if (System.nanoTime() - lastWord > TimeUnit.SECONDS.toNanos(SILENCE_LIMIT_SECONDS)) {
+                        silent = true;
+                        break;
+                    }
+                    continue;
+                }
+                if (line[1] == null) {
+                    open--;
+                    continue;
+                }
+                lastWord = System.nanoTime();
+                handle(line[0], line[1]);
+            }
+            sandbox.killAll(process);
+            out.join(5_000);
+            err.join(5_000);
+            exitCode = process.isAlive() ? Integer.MIN_VALUE : process.exitValue();
+        }
+
+        private Thread pump(InputStream stream, String name, BlockingQueue<String[]> lines) {
+            Thread t = new Thread(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        lines.add(new String[] {name, line});
+                    }
+                } catch (IOException ignored) {
+                    // the process is gone
+                } finally {
+                    lines.add(new String[] {name, null});
+                }
+            }, "grader-" + name);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        private void handle(String stream, String line) throws IOException {
+            Event event = null;
+            if (stream.equals("err")) {
+                try {
+                    event = Event.parse(line, nonce);
+                } catch (JsonProcessingException e) {
+                    problems.add("an unreadable report line: " + line);
+                    return;
+                }
+            }
+            if (event == null) {
+                if (line.isEmpty()) {
+                    return;
+                }
+                logLine(line);
+                lastOutput.add(line);
+                if (lastOutput.size() > 20) {
+                    lastOutput.remove(0);
+                }
+                if (console != null) {
+                    if (outputShown < OUTPUT_LINES_SHOWN) {
+                        console.println("    | " + line);
+                    } else if (outputShown == OUTPUT_LINES_SHOWN) {
+                        console.println("    | [more output of this test in " + kit.basedir().relativize(log.toAbsolutePath()) + "]");
+                    }
+                }
+                outputShown++;
+                return;
+            }
+            printed.add(event);
+            check(event);
+            if (event.kind().equals("started")) {
+                running = event.id();
+                outputShown = 0;
+            } else if (event.kind().equals("finished")) {
+                running = null;
+                show(event);
+            }
+        }
+
+        /** Is this event one the JVM could honestly report now? */
+        private void check(Event e) {
+            Run run = e.run() == null ? null : byIndex.get(e.run());
+            switch (e.kind()) {
+                case "started", "finished" -> {
+                    if (run == null || run.tests().stream().noneMatch(t -> t.id().equals(e.id()))) {
+                        problems.add("a report of a test it was not given: " + e.id());
+                    } else if (e.kind().equals("started") && !startedSeen.add(e.run() + "/" + e.id())) {
+                        problems.add("a test started twice: " + e.id());
+                    } else if (e.kind().equals("finished") && !startedSeen.contains(e.run() + "/" + e.id())) {
+                        problems.add("a test finished that never started: " + e.id());
+                    } else if (e.kind().equals("finished") && finishedSeen.put(e.run() + "/" + e.id(), e) != null) {
+                        problems.add("a test finished twice: " + e.id());
+                    }
+                }
+                case "run-done" -> {
+                    if (run == null) {
+                        problems.add("the end of a run it was not given");
+                    }
+                    runsDone.add(e.run());
+                }
+                case "done" -> { }
+                default -> problems.add("an unknown report: " + e.kind());
+            }
+        }
+
+        /** The test's line on the console, with the whole message (from the journal) when it failed. */
+        private void show(Event brief) throws IOException {
+            Event full = journalEvent(brief);
+            String title = title(brief);
+            String status = brief.status();
+            String mark = status.equals("PASSED") ? "  ok  " : status.equals("SKIPPED") ? "  --  " : "  FAIL";
+            String line = String.format("%s %s (%.1f s)", mark, title, full == null || full.seconds() == null ? 0 : full.seconds());
+            logLine(line);
+            if (console != null && !status.equals("SKIPPED")) {
+                console.println(line);
+                if (!status.equals("PASSED") && full != null && full.message() != null) {
+                    List<String> message = full.message().lines().toList();
+                    message.stream().limit(MESSAGE_LINES_SHOWN).forEach(l -> console.println("         " + l));
+                    if (message.size() > MESSAGE_LINES_SHOWN) {
+                        console.println("         [" + (message.size() - MESSAGE_LINES_SHOWN) + " more lines in target/grading/results.json]");
+                    }
+                }
+                console.flush();
+            }
+        }
+
+        private String title(Event e) {
+            Run run = byIndex.get(e.run());
+            return run == null ? e.id() : run.tests().stream().filter(t -> t.id().equals(e.id())).findFirst()
+                    .map(Planned::title).orElse(e.id());
+        }
+
+        /** The journal's account of the event {@code brief} (they are written in the same order, the journal first). */
+        private Event journalEvent(Event brief) throws IOException {
+            for (Event e : readJournal(journalRead)) {
+                unmatched.computeIfAbsent(e.key(), k -> new java.util.ArrayDeque<>()).add(e);
+            }
+            java.util.Deque<Event> same = unmatched.get(brief.key());
+            return same == null ? null : same.poll();
+        }
+
+        /** The whole lines of the journal from byte {@code from} on (a line still being written waits). */
+        private List<Event> readJournal(long from) throws IOException {
+            byte[] all = Files.exists(journal) ? Files.readAllBytes(journal) : new byte[0];
+            int start = (int) Math.min(from, all.length);
+            int end = start;
+            for (int i = all.length - 1; i >= start; i--) {
+                if (all[i] == '\n') {
+                    end = i + 1;
+                    break;
+                }
+            }
+            List<Event> events = new ArrayList<>();
+            for (String line : new String(all, start, end - start, StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    try {
+                        events.add(Event.fromJson(line));
+                    } catch (JsonProcessingException e) {
+                        problems.add("an unreadable journal line: " + line);
+                    }
+                }
+            }
+            journalRead = end;
+            return events;
+        }
+
+        /**
+         * Compares the two accounts and turns them into outcomes: each finished test's, and a
+         * failure for the test the JVM was in when it died.
+         */
+        void settle(Map<Integer, Map<String, Outcome>> outcomes, List<String> tampering) throws IOException {
+            journalRead = 0;
+            List<Event> written = readJournal(0);
+            List<String> a = written.stream().map(Event::key).toList();
+            List<String> b = printed.stream().map(Event::key).toList();
+            String cutShort = null;
+            if (!a.equals(b)) {
+                // Dying between the two writes of one event leaves one account a single event longer.
+                List<String> shorter = a.size() < b.size() ? a : b;
+                List<String> longer = a.size() < b.size() ? b : a;
+                if (longer.size() == shorter.size() + 1 && longer.subList(0, shorter.size()).equals(shorter)) {
+                    cutShort = longer.get(longer.size() - 1);
+                } else {
+                    int i = 0;
+                    while (i < Math.min(a.size(), b.size()) && a.get(i).equals(b.get(i))) {
+                        i++;
+                    }
+                    problems.add("its journal and its report lines disagree from event " + (i + 1) + " on (journal: "
+                            + (i < a.size() ? a.get(i) : "nothing") + "; report lines: " + (i < b.size() ? b.get(i) : "nothing") + ")");
+                }
+            }
+            if (!problems.isEmpty()) {
+                tampering.addAll(problems.stream().map(p -> "test JVM " + number + ": " + p).toList());
+                return;
+            }
+            String dying = null; // "run id" of the test the JVM was in when it stopped
+            for (Event e : written) {
+                if (e.kind().equals("started")) {
+                    dying = e.run() + " " + e.id();
+                } else if (e.kind().equals("finished") && !e.key().equals(cutShort)) {
+                    Run run = byIndex.get(e.run());
+                    Outcome.Status status = switch (e.status()) {
+                        case "PASSED" -> Outcome.Status.PASSED;
+                        case "SKIPPED" -> run.failFast() ? null : Outcome.Status.FAILED;
+                        // Only the plan says a test cannot be graded here; an abort thrown by the code is a failure.
+                        default -> Outcome.Status.FAILED;
+                    };
+                    if (status != null) {
+                        outcomes.get(e.run()).put(e.id(), new Outcome(e.id(), status, e.message(),
+                                e.seconds() == null ? 0 : e.seconds()));
+                    }
+                    if ((e.run() + " " + e.id()).equals(dying)) {
+                        dying = null;
+                    }
+                }
+            }
+            if (dying != null) {
+                int run = Integer.parseInt(dying.substring(0, dying.indexOf(' ')));
+                String id = dying.substring(dying.indexOf(' ') + 1);
+                String why = silent
+                        ? "no progress for " + SILENCE_LIMIT_SECONDS + " s: the test hung past its own timeout (threads that ignore interrupts?)"
+                        : "the test JVM died during this test (exit code " + exitCode + "): System.exit, Runtime.halt or a crash?";
+                outcomes.get(run).put(id, new Outcome(id, Outcome.Status.FAILED, why, 0));
+                logLine("  FAIL " + title(Event.started(run, id)) + ": " + why);
+                if (console != null) {
+                    console.println("  FAIL " + title(Event.started(run, id)));
+                    console.println("         " + why);
+                }
+            }
+            Path measurements = scratch.resolve("measurements.log");
+            if (Files.exists(measurements)) {
+                Files.write(work.resolve("measurements.log"), Files.readAllBytes(measurements),
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+
+        private void logLine(String line) {
+            try {
+                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

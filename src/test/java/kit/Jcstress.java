@@ -22,8 +22,8 @@ import org.openjdk.jcstress.infra.grading.TestGrading;
 /**
  * Runs jcstress tests from a JUnit test and reads what they saw.
  *
- * <p>All stress tests nested in one holder class run together, once per JVM, in a child JVM
- * whose working directory is {@code target/jcstress/<Holder>} (jcstress writes its result file
+ * <p>All stress tests of one chapter (a package) run together, once per run, in a child JVM
+ * whose working directory is {@code target/jcstress/<chapter>} (jcstress writes its result file
  * into the working directory, its HTML report under {@code report/}). The outcome counts are read
  * back from that result file: jcstress's exit code says nothing about FORBIDDEN outcomes, about
  * tests that matched nothing, or about tests that could not be scheduled.
@@ -38,7 +38,7 @@ import org.openjdk.jcstress.infra.grading.TestGrading;
  */
 public final class Jcstress {
 
-    private static final Map<Class<?>, Map<String, Outcomes>> RUNS = new ConcurrentHashMap<>();
+    private static final Map<String, Map<String, Outcomes>> RUNS = new ConcurrentHashMap<>();
     private static final long CHILD_TIMEOUT_SECONDS = 120;
     private static final int ITERATION_MILLIS = 200;
 
@@ -56,25 +56,26 @@ public final class Jcstress {
     }
 
     /**
-     * The outcomes jcstress saw for one stress test (a class nested in a holder class). Two actors
-     * run at once only on two CPUs: a test calling this is {@code @NeedsCpus(2)}.
+     * The outcomes jcstress saw for one stress test (a class nested in a holder class), from the
+     * run of its whole chapter's batch. Two actors run at once only on two CPUs: a test calling
+     * this is {@code @NeedsCpus(2)}.
      */
     public static Outcomes run(Class<?> stressTest) {
-        Class<?> holder = stressTest.getEnclosingClass() == null ? stressTest : stressTest.getEnclosingClass();
-        Map<String, Outcomes> all = RUNS.computeIfAbsent(holder, Jcstress::runAll);
+        String chapter = stressTest.getPackageName();
+        Map<String, Outcomes> all = RUNS.computeIfAbsent(chapter, Jcstress::runAll);
         Outcomes outcomes = all.get(stressTest.getName().replace('$', '.')); // jcstress names nested tests with dots
         if (outcomes == null) {
             throw new AssertionError("jcstress did not run " + stressTest.getName() + "; it ran " + all.keySet()
-                    + ". Its console log is in " + workDir(holder).resolve("console.log"));
+                    + ". Its console log is in " + workDir(chapter).resolve("console.log"));
         }
         return outcomes;
     }
 
-    private static Map<String, Outcomes> runAll(Class<?> holder) {
+    private static Map<String, Outcomes> runAll(String chapter) {
         Map<String, Outcomes> outcomes = Map.of();
         int first = firstIterationMillis();
         for (int millis : new int[] {first, Math.max(first, 1000), 3000}) {
-            outcomes = runAll(holder, millis);
+            outcomes = runAll(chapter, millis);
             if (outcomes.values().stream().allMatch(Outcomes::controlSeen)) {
                 break;
             }
@@ -82,15 +83,15 @@ public final class Jcstress {
         return outcomes;
     }
 
-    private static Map<String, Outcomes> runAll(Class<?> holder, int millis) {
-        Path dir = workDir(holder);
+    private static Map<String, Outcomes> runAll(String chapter, int millis) {
+        Path dir = workDir(chapter);
         try {
             clean(dir);
             List<String> command = List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"),
                     "org.openjdk.jcstress.Main",
-                    "-t", Pattern.quote(holder.getName()) + "[.$]",
+                    "-t", "^" + Pattern.quote(chapter + "."),
                     "-f", "1", "-iters", "1", "-time", String.valueOf(millis), "-sc", "false",
                     "-jvmArgs", "-Xss512k",
                     "-r", "report");
@@ -137,8 +138,8 @@ public final class Jcstress {
         return outcomes;
     }
 
-    private static Path workDir(Class<?> holder) {
-        return Path.of("target", "jcstress", holder.getName());
+    private static Path workDir(String chapter) {
+        return Path.of("target", "jcstress", chapter);
     }
 
     private static void clean(Path dir) throws IOException {
@@ -202,6 +203,18 @@ public final class Jcstress {
             if (count(id) == 0 || !errors.isEmpty()) {
                 throw new AssertionError(why + "\n" + table());
             }
+        }
+
+        /** What was seen, in one sentence: how often each outcome came up. */
+        public String inWords() {
+            StringBuilder out = new StringBuilder("jcstress ran " + shortName() + " " + String.format("%,d", samples) + " times:");
+            String sep = " ";
+            for (Outcome o : outcomes) {
+                out.append(sep).append(String.format("\"%s\" %,d times (%.1f%%, %s: %s)", o.id(), o.count(),
+                        samples == 0 ? 0.0 : 100.0 * o.count() / samples, words(o.expect()), o.description()));
+                sep = "; ";
+            }
+            return out.append('.').toString();
         }
 
         /** The result table in plain words, like the one jcstress prints. */

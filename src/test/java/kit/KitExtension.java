@@ -24,12 +24,20 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
 
     /** The report entry a test publishes when the JVM it ran in is unfit for the tests after it. */
     public static final String FRESH_JVM = "threadwork.fresh-jvm";
+    /** The report entry of a demonstration: what it showed, in words. */
+    public static final String SHOWN = "threadwork.shown";
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(KitExtension.class);
     private static final Duration GRACE = Duration.ofSeconds(2);
 
     // Set by kit code during a test, published and cleared after it.
     private static volatile String freshJvmWanted;
+    private static volatile String shown;
+
+    /** For a demonstration: what it showed, in words, for the console and the report. */
+    public static void show(String what) {
+        shown = what;
+    }
 
     /** For a test that knowingly leaves a thread spinning: the tests after it should get a fresh JVM. */
     public static void requestFreshJvm(String why) {
@@ -74,6 +82,11 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
             freshJvmWanted = null;
             if (why != null) {
                 context.publishReportEntry(FRESH_JVM, why);
+            }
+            String what = shown;
+            shown = null;
+            if (what != null) {
+                context.publishReportEntry(SHOWN, what);
             }
         }
     }

@@ -1,0 +1,76 @@
+package grader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A kept hostile submission: files under {@code exercises/} written to raise their own grade (or
+ * another's), kept in {@code src/test/hostile/<name>/} with {@code case.properties} saying what
+ * it tries and the score it must get (its honest score). The self-check grades each through the
+ * same path as {@code ./mvnw test}, on top of the stubs, and checks that it got only that.
+ *
+ * @param ignored how many of its files the grader must report as ignored (-1: not checked)
+ * @param watch seconds to keep watching the report after the grading ended (0: not at all)
+ */
+record Hostile(String name, String what, String chapter, Set<String> exercises, double score, boolean tampered,
+        int ignored, int watch, Path files) {
+
+    static final String DIR = "src/test/hostile";
+
+    static List<Hostile> of(Path basedir, List<String> chapters) throws IOException {
+        List<Hostile> cases = new ArrayList<>();
+        Path dir = basedir.resolve(DIR);
+        if (!Files.isDirectory(dir)) {
+            return cases;
+        }
+        try (Stream<Path> dirs = Files.list(dir)) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                Properties p = new Properties();
+                try (InputStream in = Files.newInputStream(d.resolve("case.properties"))) {
+                    p.load(in);
+                }
+                Hostile h = new Hostile(d.getFileName().toString(), p.getProperty("what"), p.getProperty("chapter"),
+                        Arrays.stream(p.getProperty("exercises", "").split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                                .collect(Collectors.toSet()),
+                        Double.parseDouble(p.getProperty("score")), Boolean.parseBoolean(p.getProperty("tampered", "false")),
+                        Integer.parseInt(p.getProperty("ignored", "-1")), Integer.parseInt(p.getProperty("watch", "0")),
+                        d.resolve("exercises"));
+                if (chapters.contains(h.chapter())) {
+                    cases.add(h);
+                }
+            }
+        }
+        return cases;
+    }
+
+    /** The submission as a student would hand it in: the stubs, with this case's files over them. */
+    Path submission(Path basedir, Path into) throws IOException {
+        Compilation.clean(into);
+        copy(basedir.resolve("exercises"), into);
+        copy(files, into);
+        return into;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
