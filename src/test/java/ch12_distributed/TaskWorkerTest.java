@@ -136,6 +136,12 @@ class TaskWorkerTest {
                 + " broker sends a worker nothing more until it has acked the task it has" + output;
     }
 
+    /** The tasks among {@code bodies} that workers reported starting since {@code since}, first first. */
+    private static List<Workers.Started> startedOf(Set<String> bodies, long since) {
+        return workers.startedSince(since).stream()
+                .filter(s -> bodies.contains(new String(s.task().encode(), StandardCharsets.UTF_8))).toList();
+    }
+
     private void assertValue(String id, long expected) throws Exception {
         Reply reply = reply(id);
         String task = describe(requests.sent(id).body());
@@ -335,9 +341,10 @@ class TaskWorkerTest {
         for (long value : x) {
             ids.add(requests.send(Task.of("slowSquare", value, KILLED_MILLIS)));
         }
-        Eventually.within(REPLY_BOUND, "no worker started any of the tasks",
-                () -> assertThat(workers.startedSince(start)).isNotEmpty());
-        Workers.Started victim = workers.startedSince(start).get(0);
+        Set<String> bodies = ids.stream().map(id -> requests.sent(id).body()).collect(Collectors.toSet());
+        Eventually.within(REPLY_BOUND, "no worker started any of the tasks", () -> assertThat(startedOf(bodies, start))
+                .isNotEmpty());
+        Workers.Started victim = startedOf(bodies, start).get(0);
         workers.kill(victim.pid());
         String victimBody = new String(victim.task().encode(), StandardCharsets.UTF_8);
         String victimId = ids.stream().filter(id -> requests.sent(id).body().equals(victimBody)).findFirst().orElseThrow();
