@@ -83,7 +83,7 @@ final class Checks {
 
     /**
      * Once the exercise's objects are closed, no thread started since {@code before} may still run (daemons
-     * aside: the test's own connection has only daemons). Gives them 3 s to end.
+     * aside: the test's own connection has only daemons; and JUnit's, which run the test). Gives them 3 s to end.
      *
      * @param whose "worker" or "client", for the message
      */
@@ -92,7 +92,8 @@ final class Checks {
                 + " connection (connection.close()), not only the channel", () -> {
                     Set<Thread> left = liveThreads();
                     left.removeAll(before);
-                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread());
+                    left.removeIf(thread -> thread.isDaemon() || !thread.isAlive() || thread == Thread.currentThread()
+                            || thread.getName().startsWith("junit-"));
                     assertThat(left).as("threads left:\n%s", ThreadReport.describe(left)).isEmpty();
                 });
     }
