@@ -322,6 +322,8 @@ class TaskWorkerTest {
         List<String> late = shorts.stream().filter(id -> requests.answersTo(id).get(0).nanos() > longDone)
                 .map(id -> describe(requests.sent(id).body())).toList();
         Measure.log("short tasks done after the long one", late.size());
+        long lastShort = shorts.stream().mapToLong(id -> requests.answersTo(id).get(0).nanos()).max().orElseThrow();
+        Measure.log("ms from the last short task's reply to the long one's", TimeUnit.NANOSECONDS.toMillis(longDone - lastShort));
         assertThat(late).as("short tasks that came back only after the long task %s (%d ms) did: they waited behind it"
                 + " on its busy worker while two workers were free. A worker must hold one unacked task at a time:"
                 + " basicQos(1), manual acks (with autoAck the prefetch limit does not apply), and ack each task only"
@@ -346,6 +348,7 @@ class TaskWorkerTest {
                 .isNotEmpty());
         Workers.Started victim = startedOf(bodies, start).get(0);
         workers.kill(victim.pid());
+        long killed = System.nanoTime();
         String victimBody = new String(victim.task().encode(), StandardCharsets.UTF_8);
         String victimId = ids.stream().filter(id -> requests.sent(id).body().equals(victimBody)).findFirst().orElseThrow();
         List<String> others = ids.stream().filter(id -> !id.equals(victimId)).toList();
@@ -361,6 +364,8 @@ class TaskWorkerTest {
         if (!missing.isEmpty()) {
             fail(whyNoReply(missing.get(0)));
         }
+        Measure.log("ms from the kill to the killed task's reply from another worker",
+                TimeUnit.NANOSECONDS.toMillis(requests.answersTo(victimId).get(0).nanos() - killed));
         for (int i = 0; i < x.length; i++) {
             assertValue(ids.get(i), x[i] * x[i]);
         }
