@@ -37,6 +37,12 @@ final class FakeWorkers implements AutoCloseable {
         volatile int copies = 1;
         /** Before each reply, one with a correlation id no client ever made. */
         volatile boolean strayFirst;
+        /**
+         * The pause between the stray reply and the real one: long enough for a client whose consumer the
+         * stray broke to have its channel closed before the real reply comes (the client library still
+         * runs the deliveries it already had in hand).
+         */
+        volatile Duration strayGap = Duration.ZERO;
         /** Tasks that get no reply at all (they are acked: nothing redelivers them). */
         volatile Predicate<Task> never = task -> false;
         /** Tasks whose reply comes only {@link #lateBy} after the task arrived. */
@@ -104,6 +110,11 @@ final class FakeWorkers implements AutoCloseable {
                 for (int copy = 0; copy < behaviour.copies; copy++) {
                     if (behaviour.strayFirst) {
                         send(channel, request.getReplyTo(), UUID.randomUUID().toString(), Reply.success(-1));
+                        try {
+                            Thread.sleep(behaviour.strayGap.toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
                     send(channel, request.getReplyTo(), request.getCorrelationId(), answer);
                 }

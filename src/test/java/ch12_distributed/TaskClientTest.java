@@ -275,6 +275,7 @@ class TaskClientTest {
         workers(WORKERS, 1);
         workers.behaviour.copies = 2;
         workers.behaviour.strayFirst = true;
+        workers.behaviour.strayGap = Duration.ofMillis(300);
         TaskClient client = client(PATIENT);
         long[] x = distinct(6);
         Map<String, CompletableFuture<Long>> futures = new LinkedHashMap<>();
