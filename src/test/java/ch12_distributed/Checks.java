@@ -20,7 +20,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 /** What the worker's and the client's tests check alike. */
 final class Checks {
 
-    /** How long connecting to a broker that is not there may take: the library alone waits 5 s. */
+    /** How long connecting to a broker that is not there may take: the library alone waits 5 s (CALIBRATION.md, ch12). */
     static final Duration GIVE_UP = Duration.ofSeconds(3);
 
     private Checks() {
