@@ -253,6 +253,9 @@ class TaskWorkerTest {
             if (!requests.awaitAll(List.of(id), REPLY_BOUND).isEmpty()) {
                 fail("the worker made in this JVM did not answer square(" + x + ") within " + REPLY_BOUND.toSeconds() + " s");
             }
+            // Its ack follows the reply: close only once the broker has it, or close() races the ack.
+            Eventually.within(REPLY_BOUND, "the worker made in this JVM answered square(" + x + ") but never acked it",
+                    () -> assertThat(broker.messages(own)).isZero());
         } finally {
             worker.close();
         }
