@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Use it as {@code @RegisterExtension static final Broker broker = new Broker();}. A test class
  * gets fresh, uniquely named queues from {@link #newQueue}, deleted after the class (so a shared
  * RabbitMQ keeps nothing of a run), and a connection of the test's own for publishing, consuming
- * and looking at queues. That connection's threads are daemons: they are not threads an exercise
- * left running.
+ * and looking at queues. That connection's threads are the kit's ({@link KitThreads}): they are
+ * not threads an exercise left running.
  */
 public final class Broker implements BeforeAllCallback, AfterAllCallback {
 
@@ -189,7 +189,7 @@ public final class Broker implements BeforeAllCallback, AfterAllCallback {
             throw new IllegalArgumentException("not a broker URI: " + uri + ": " + e.getMessage(), e);
         }
         factory.setThreadFactory(task -> {
-            Thread thread = new Thread(task);
+            Thread thread = KitThreads.own(new Thread(task)); // the leak check lets off the kit's own threads
             thread.setDaemon(true);
             return thread;
         });

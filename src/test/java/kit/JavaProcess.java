@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  * main that calls {@link #endWithParent()} halts when that pipe closes. So no child outlives the
  * test JVM, even one that dies without running its clean-up (a crash, {@code Runtime.halt}, a kill).
  *
- * <p>Thread-safe. Its output reader is a daemon thread with a plain name.
+ * <p>Thread-safe. Its output reader is a daemon thread with a plain name, counted as the kit's by
+ * the leak check.
  */
 public final class JavaProcess implements AutoCloseable {
 
@@ -37,7 +38,7 @@ public final class JavaProcess implements AutoCloseable {
     private JavaProcess(String what, Process process) {
         this.what = what;
         this.process = process;
-        Thread reader = new Thread(this::read);
+        Thread reader = KitThreads.own(new Thread(this::read));
         reader.setDaemon(true);
         reader.start();
     }
