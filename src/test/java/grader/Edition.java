@@ -1,0 +1,193 @@
+package grader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./mvnw -q verify -Pedition}: the student edition, target/edition/threadwork/ and its zip.
+ * What goes in is listed here (the stubs and lessons, the provided code, the tests, the kit and
+ * its grader, the build and its wrapper, the rubric, the GitHub Actions workflow); everything else
+ * stays out, so that nothing added to the kit later (an answer, a note for instructors) reaches
+ * students unless it is added here. README.md and pom.xml lose their instructor-only parts, marked
+ * in the kit by {@value #KIT_ONLY} ... {@value #KIT_ONLY_END} lines; a block between
+ * {@value #EDITION_ONLY} and {@value #EDITION_ONLY_END} lines, a comment in the kit, is shown in
+ * the edition.
+ */
+@Command(name = "edition", mixinStandardHelpOptions = true)
+public final class Edition implements Callable<Integer> {
+
+    static final String NAME = "threadwork";
+    static final String KIT_ONLY = "<!-- kit-only";
+    static final String KIT_ONLY_END = "<!-- /kit-only -->";
+    static final String EDITION_ONLY = "<!-- edition-only";
+    static final String EDITION_ONLY_END = "edition-only -->";
+
+    /** Folders students get whole (less build output). */
+    static final List<String> FOLDERS = List.of("exercises", "src/main", "src/test/java", "src/test/resources", ".mvn");
+    /** Files students get as they are. */
+    static final List<String> FILES = List.of("mvnw", "mvnw.cmd", ".gitignore", ".gitattributes", "GRADING.md");
+    /** Files students get with the instructor-only parts taken out. */
+    static final List<String> EDITED = List.of("README.md", "pom.xml");
+    /** The workflow that grades a student's pushes, and where it goes in the edition. */
+    static final String WORKFLOW = "graders/github/threadwork.yml";
+    static final String WORKFLOW_IN_EDITION = ".github/workflows/threadwork.yml";
+
+    @Option(names = "--basedir", required = true)
+    Path basedir;
+
+    @Option(names = "--out", description = "where the edition and its zip go (default: target/edition)")
+    Path out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Edition()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = (out != null ? out : basedir.resolve("target/edition")).toAbsolutePath().normalize();
+        Path edition = dir.resolve(NAME);
+        build(basedir, edition);
+        Path zip = dir.resolve(NAME + ".zip");
+        zip(edition, zip, NAME);
+        System.out.println("Student edition: " + basedir.toAbsolutePath().normalize().relativize(edition) + "/ ("
+                + count(edition) + " files) and " + basedir.toAbsolutePath().normalize().relativize(zip)
+                + ": the stubs, lessons, tests, kit and build, without solutions, mutants, hostile cases or notes for"
+                + " instructors.");
+        return 0;
+    }
+
+    /** Writes the edition of the kit at {@code basedir} into {@code into} (emptied first). */
+    static void build(Path basedir, Path into) throws IOException {
+        Compilation.clean(into);
+        for (String folder : FOLDERS) {
+            copyTree(basedir.resolve(folder), into.resolve(folder), true);
+        }
+        for (String file : FILES) {
+            copyFile(basedir.resolve(file), into.resolve(file));
+        }
+        for (String file : EDITED) {
+            Files.writeString(into.resolve(file), forStudents(Files.readString(basedir.resolve(file)), file));
+        }
+        copyFile(basedir.resolve(WORKFLOW), into.resolve(WORKFLOW_IN_EDITION));
+    }
+
+    /**
+     * The students' version of a kit file: blocks marked kit-only removed, blocks marked
+     * edition-only unwrapped.
+     *
+     * @throws IllegalArgumentException when a marker is not closed, or closed without being opened
+     */
+    static String forStudents(String text, String where) {
+        StringBuilder out = new StringBuilder();
+        String open = null;
+        int line = 0;
+        for (String l : text.split("\n", -1)) {
+            line++;
+            String s = l.strip();
+            if (s.startsWith(KIT_ONLY) || s.equals(EDITION_ONLY)) {
+                if (open != null) {
+                    throw new IllegalArgumentException(where + ":" + line + ": a marker inside the " + open + " block above");
+                }
+                open = s.startsWith(KIT_ONLY) ? "kit-only" : "edition-only";
+            } else if (s.equals(KIT_ONLY_END) || s.equals(EDITION_ONLY_END)) {
+                String closing = s.equals(KIT_ONLY_END) ? "kit-only" : "edition-only";
+                if (!closing.equals(open)) {
+                    throw new IllegalArgumentException(where + ":" + line + ": the end of a " + closing + " block that was not opened");
+                }
+                open = null;
+            } else if (!"kit-only".equals(open)) {
+                out.append(l).append('\n');
+            }
+        }
+        if (open != null) {
+            throw new IllegalArgumentException(where + ": a " + open + " block is not closed");
+        }
+        return out.substring(0, out.length() - 1); // split() gave one line more than there were newlines
+    }
+
+    /** Copies a folder, leaving out symbolic links and, for {@code sources}, build output (target/, class files). */
+    static void copyTree(Path from, Path to, boolean sources) throws IOException {
+        if (!Files.isDirectory(from)) {
+            throw new IOException("the kit has no " + from + ": is this the kit's folder?");
+        }
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path relative = from.relativize(p);
+                boolean build = false;
+                for (Path part : relative) {
+                    build |= part.toString().equals("target");
+                }
+                if (sources && (build || p.toString().endsWith(".class")) || Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                Path target = to.resolve(relative.toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else {
+                    copyFile(p, target);
+                }
+            }
+        }
+    }
+
+    static void copyFile(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
+    /**
+     * Zips {@code dir} under the folder name {@code top} ("" for the zip's root), keeping each file's
+     * permissions (the wrapper and scripts stay executable once unzipped).
+     */
+    static void zip(Path dir, Path zip, String top) throws IOException {
+        Files.createDirectories(zip.getParent());
+        Files.deleteIfExists(zip);
+        Map<String, Object> env = Map.of("create", "true", "enablePosixFileAttributes", "true");
+        try (FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), env);
+                Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted().toList()) {
+                String relative = dir.relativize(p).toString();
+                Path target = top.isEmpty() ? fs.getPath("/" + relative) : fs.getPath("/" + top, relative);
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(p, target);
+                }
+                Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(p));
+            }
+        }
+    }
+
+    static long count(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every regular file under {@code dir}, relative to it, in order. */
+    static List<Path> files(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().forEach(p -> files.add(dir.relativize(p)));
+        }
+        return files;
+    }
+}
