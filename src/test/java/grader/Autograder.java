@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,8 +34,8 @@ public final class Autograder implements Callable<Integer> {
     @Option(names = "--release", required = true)
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "")
-    String mainClasspath;
+    @Option(names = "--property", description = "a system property for the test JVM, key=value")
+    Map<String, String> properties = new HashMap<>();
 
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
@@ -74,7 +76,7 @@ public final class Autograder implements Callable<Integer> {
         Grade grade = new Grade();
         grade.basedir = basedir;
         grade.release = release;
-        grade.mainClasspath = mainClasspath;
+        grade.properties = properties;
         grade.implementations = "exercises";
         grade.chapter = chapter;
         grade.exercise = exercise;

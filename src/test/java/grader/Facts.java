@@ -28,7 +28,8 @@ final class Facts {
     private static final Pattern TOTAL = Pattern.compile("(ch\\d\\d_\\w+) (\\d+)");
     private static final Pattern BREAKDOWN = Pattern.compile("\\*\\*(\\w+) \\((\\d+)\\)\\*\\*");
     private static final Pattern HEADING = Pattern.compile("^#+\\s*Exercise (\\d+)\\b[^`\\n]*`(\\w+)", Pattern.MULTILINE);
-    private static final Pattern MENTION = Pattern.compile("\\bexercise (\\d+), `(\\w+)");
+    private static final Pattern MENTION = Pattern.compile("\\bexercise (\\d+), `(\\w+)|^\\|\\s*(\\d+) `(\\w+)`",
+            Pattern.MULTILINE);
     private static final Pattern RANGE = Pattern.compile("\\(exercises? (\\d+)(?:[–-](\\d+))?\\)");
     private static final Pattern STUB = Pattern.compile("\\bExercise (\\d+)\\b");
     private static final Pattern CHAPTER_ROW = Pattern.compile(
@@ -129,7 +130,8 @@ final class Facts {
         for (Pattern p : List.of(HEADING, MENTION)) {
             Matcher m = p.matcher(text);
             while (m.find()) {
-                numbered(where, m.group(2), Integer.parseInt(m.group(1)));
+                int at = m.group(1) != null ? 1 : 3; // MENTION has two forms: "exercise N, `Name" and a table row "| N `Name`"
+                numbered(where, m.group(at + 1), Integer.parseInt(m.group(at)));
             }
         }
         Matcher r = RANGE.matcher(text);

@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,7 @@ public final class FreshGrading implements Callable<Integer> {
             "target/kit-check", "target/hostile", "target/jcstress");
 
     /** What every submission of a batch, or of a platform's assignment, is graded with. */
-    record Setup(Path template, List<Path> libraries, int release, String mainClasspath, String chapter, String exercise,
+    record Setup(Path template, List<Path> libraries, int release, Map<String, String> properties, String chapter, String exercise,
             String sandbox, List<Path> hide, long seconds, Path workRoot) {
     }
 
@@ -55,8 +57,8 @@ public final class FreshGrading implements Callable<Integer> {
     @Option(names = "--release", required = true)
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "")
-    String mainClasspath;
+    @Option(names = "--property", description = "a system property for the test JVM, key=value")
+    Map<String, String> properties = new HashMap<>();
 
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
@@ -77,7 +79,7 @@ public final class FreshGrading implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path kit = template.toAbsolutePath().normalize();
-        Setup setup = new Setup(kit, Kit.fromClasspath(kit, release, mainClasspath).libraries(), release, mainClasspath,
+        Setup setup = new Setup(kit, Kit.fromClasspath(kit, release, Map.of()).libraries(), release, properties,
                 chapter, exercise, sandbox, hide, seconds, Path.of(System.getProperty("java.io.tmpdir")));
         return grade(setup, submission.toAbsolutePath().normalize(), results.toAbsolutePath().normalize(), null);
     }
@@ -97,9 +99,10 @@ public final class FreshGrading implements Callable<Integer> {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath(kit, setup.libraries()),
                     Autograder.class.getName(), "--basedir=" + kit, "--submission=" + submission, "--results=" + results,
-                    "--release=" + setup.release(), "--main-classpath=" + setup.mainClasspath(), "--chapter=" + setup.chapter(),
+                    "--release=" + setup.release(), "--chapter=" + setup.chapter(),
                     "--exercise=" + setup.exercise(), "--sandbox=" + setup.sandbox()));
             setup.hide().forEach(h -> command.add("--hide=" + h));
+            setup.properties().forEach((k, v) -> command.add("--property=" + k + "=" + v));
             ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
             if (log == null) {
                 builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

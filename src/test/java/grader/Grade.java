@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -29,8 +30,6 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--release", required = true, description = "the Java release everything is compiled for")
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "", description = "the provided code's runtime class path")
-    String mainClasspath;
 
     @Option(names = "--implementations", defaultValue = "exercises", description = "exercises or solutions")
     String implementations;
@@ -43,6 +42,9 @@ public final class Grade implements Callable<Integer> {
 
     @Option(names = "--order", defaultValue = "lesson", description = "lesson, or reverse to check that no verdict depends on order")
     String order;
+
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
 
     @Option(names = "--sandbox", defaultValue = "auto", description = "auto, or off to run the test JVM as you without namespaces")
     String sandbox;
@@ -78,7 +80,7 @@ public final class Grade implements Callable<Integer> {
                 .collect(Collectors.toSet());
         PrintStream console = System.out;
         try {
-            Kit kit = Kit.fromClasspath(basedir, release, mainClasspath);
+            Kit kit = Kit.fromClasspath(basedir, release, properties);
             Sandbox box = Sandbox.choose(sandbox, kit.basedir());
             Grading grading = new Grading(kit, box);
             grading.hide(hide);

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -38,8 +40,8 @@ public final class GradeAll implements Callable<Integer> {
     @Option(names = "--release", required = true)
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "")
-    String mainClasspath;
+    @Option(names = "--property", description = "a system property for the test JVM, key=value")
+    Map<String, String> properties = new HashMap<>();
 
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
@@ -110,8 +112,8 @@ public final class GradeAll implements Callable<Integer> {
         } else {
             hide.add(kitDir);
         }
-        FreshGrading.Setup setup = new FreshGrading.Setup(template, Kit.fromClasspath(kitDir, release, mainClasspath).libraries(),
-                release, mainClasspath, chapter, exercise, sandbox, hide, seconds, copies);
+        FreshGrading.Setup setup = new FreshGrading.Setup(template, Kit.fromClasspath(kitDir, release, Map.of()).libraries(),
+                release, properties, chapter, exercise, sandbox, hide, seconds, copies);
         out.println("grade-all: " + students.size() + " submissions from " + from + (chapter.isBlank() ? "" : ", " + chapter)
                 + ", each in a fresh copy of the student edition ...");
         List<Score> scores = new ArrayList<>();

@@ -4,9 +4,8 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Where the kit's parts are, as the build tells the grader: the provided code (target/classes),
@@ -14,18 +13,16 @@ import java.util.Set;
  * everything is compiled for. Tests of the chapters and the implementations graded (exercises,
  * solutions, mutants) are compiled by the grader itself, chapter by chapter ({@link Compilation}).
  *
- * @param mainLibraries the provided code's own dependencies: what an exercise may compile against
- * @param libraries every library on the grader's class path (the test libraries too)
+ * @param libraries every library on the grader's class path
+ * @param properties system properties the build hands on to the test JVM (e.g. kit.amqp.uri), empty ones left out
  */
-record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> mainLibraries, List<Path> libraries) {
+record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Path> libraries, Map<String, String> properties) {
 
     /**
      * The kit as seen from this JVM's class path, which the build made: target/test-classes,
      * target/classes and the jars.
-     *
-     * @param mainClasspath the runtime class path of the provided code (the build's dependency list)
      */
-    static Kit fromClasspath(Path basedir, int release, String mainClasspath) {
+    static Kit fromClasspath(Path basedir, int release, Map<String, String> properties) {
         Path mainClasses = basedir.resolve("target/classes").toAbsolutePath().normalize();
         Path kitClasses = basedir.resolve("target/test-classes").toAbsolutePath().normalize();
         List<Path> libraries = new ArrayList<>();
@@ -35,26 +32,25 @@ record Kit(Path basedir, int release, Path mainClasses, Path kitClasses, List<Pa
                 libraries.add(p);
             }
         }
-        Set<Path> main = new LinkedHashSet<>();
-        for (String entry : mainClasspath.split(File.pathSeparator)) {
-            if (!entry.isBlank()) {
-                main.add(Path.of(entry).toAbsolutePath().normalize());
+        Map<String, String> given = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                given.put(k, v);
             }
-        }
-        main.remove(mainClasses);
-        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(main),
-                List.copyOf(libraries));
+        });
+        return new Kit(basedir.toAbsolutePath().normalize(), release, mainClasses, kitClasses, List.copyOf(libraries),
+                Map.copyOf(given));
     }
 
     List<String> chapters() {
         return Chapters.all(basedir);
     }
 
-    /** What an exercise compiles against: the provided code and its libraries. */
+    /** What an exercise compiles against: the provided code and the libraries (never the kit's tests). */
     List<Path> exerciseClasspath() {
         List<Path> cp = new ArrayList<>();
         cp.add(mainClasses);
-        cp.addAll(mainLibraries);
+        cp.addAll(libraries);
         return cp;
     }
 

@@ -456,7 +456,7 @@ final class PackagingCheck {
         all.basedir = kit.basedir();
         all.submissions = from.toString();
         all.release = kit.release();
-        all.mainClasspath = Kit.join(kit.mainLibraries());
+        all.properties = new LinkedHashMap<>(kit.properties());
         all.chapter = CHAPTER;
         all.exercise = EXERCISE;
         all.sandbox = "auto";

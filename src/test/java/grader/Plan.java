@@ -137,7 +137,7 @@ final class Plan {
                                 && m.getParameters().isEmpty()) {
                             List<? extends AnnotationTree> a = m.getModifiers().getAnnotations();
                             String name = stringValue(annotation(a, "DisplayName"))
-                                    .orElse(m.getName().toString().replace('_', ' '));
+                                    .orElse(m.getName() + "()"); // JUnit's name for a method without one
                             tests.add(new Planned("[engine:junit-jupiter]/[class:" + className + "]/[method:" + m.getName() + "()]",
                                     chapter, exerciseOf(cls.getSimpleName().toString()), number, name,
                                     intValue(annotation(a, "Order")).orElse(Order.DEFAULT),

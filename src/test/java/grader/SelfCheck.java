@@ -37,11 +37,12 @@ public final class SelfCheck implements Callable<Integer> {
     @Option(names = "--release", required = true)
     int release;
 
-    @Option(names = "--main-classpath", defaultValue = "")
-    String mainClasspath;
 
     @Option(names = "--chapter", defaultValue = "")
     String chapter;
+
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
 
     @Option(names = "--sandbox", defaultValue = "auto")
     String sandbox;
@@ -80,14 +81,22 @@ public final class SelfCheck implements Callable<Integer> {
             out.println(unknown.getMessage());
             return 2;
         }
-        Kit kit = Kit.fromClasspath(basedir, release, mainClasspath);
+        Kit kit = Kit.fromClasspath(basedir, release, properties);
         Sandbox box = Sandbox.choose(sandbox, kit.basedir());
         Grading grading = new Grading(kit, box);
         Path work = kit.target("kit-check");
         Compilation.clean(work);
         out.println("kit-check: compiling the solutions, the stubs and the chapters' tests (" + box.describe() + ") ...");
+        // The two compile side by side (a compiler each): they share nothing but what they read.
+        java.util.concurrent.CompletableFuture<Grading.Prepared> stubsLater = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return grading.prepare("stubs", basedir.resolve("exercises"), chapters, Set.of());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         Grading.Prepared solutions = grading.prepare("solutions", basedir.resolve("solutions"), chapters, Set.of());
-        Grading.Prepared stubs = grading.prepare("stubs", basedir.resolve("exercises"), chapters, Set.of());
+        Grading.Prepared stubs = stubsLater.join();
         solutions.failedToCompile().values().stream().map(Outcome::message).distinct()
                 .forEach(why -> check(false, "the solutions or their tests do not compile: " + why));
         stubs.failedToCompile().values().stream().map(Outcome::message).distinct()
@@ -141,6 +150,7 @@ public final class SelfCheck implements Callable<Integer> {
         List<Verdict> verdicts = new ArrayList<>();
         mutantRuns.forEach((index, mutant) -> verdicts.add(verdict(mutant, runs.get(index).tests(), result.of(index))));
         report(chapters, solved, stubbed, verdicts);
+        times(result, mutantRuns);
 
         hostile(kit, box, grading, chapters);
         if (chapter.isBlank()) {
@@ -252,6 +262,19 @@ public final class SelfCheck implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Where the test time went: the solutions, the stubs, the mutants and the slowest of them. */
+    private void times(Supervisor.Result result, Map<Integer, Mutant> mutantRuns) {
+        java.util.function.IntToDoubleFunction seconds = run -> result.of(run).values().stream()
+                .mapToDouble(Outcome::seconds).sum();
+        double mutants = mutantRuns.keySet().stream().mapToDouble(seconds::applyAsDouble).sum();
+        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", seconds.applyAsDouble(0),
+                seconds.applyAsDouble(1), mutantRuns.size(), mutants);
+        mutantRuns.entrySet().stream()
+                .sorted(java.util.Comparator.comparingDouble(e -> -seconds.applyAsDouble(e.getKey()))).limit(8)
+                .forEach(e -> out.printf(" %s/%s %.1f s;", e.getValue().chapter(), e.getValue().name(), seconds.applyAsDouble(e.getKey())));
+        out.println();
     }
 
     private static List<Planned> gradable(List<Planned> plan, int cpus) {

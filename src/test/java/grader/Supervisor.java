@@ -181,11 +181,12 @@ final class Supervisor {
                     scratch.resolve("measurements.log").toString(), specRuns));
             List<Path> app = new ArrayList<>(List.of(kit.kitClasses(), kit.mainClasses()));
             app.addAll(kit.libraries());
-            List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx1g", "-XX:+UseSerialGC", "-Xshare:auto",
                     "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
-                    "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch,
-                    "-cp", Kit.join(sandbox.readable(app)), Child.class.getName(), spec.toString());
+                    "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
+            kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
+            java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName(), spec.toString()));
             ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
             builder.environment().put("HOME", scratch.toString());
             process = builder.start();
@@ -201,13 +202,18 @@ final class Supervisor {
             Thread out = pump(process.getInputStream(), "out", lines);
             Thread err = pump(process.getErrorStream(), "err", lines);
             long lastWord = System.nanoTime();
-            while (out.isAlive() || err.isAlive() || !lines.isEmpty()) {
+            int open = 2; // each stream's pump says when it has reached the end
+            while (open > 0) {
                 String[] line = lines.poll(1, TimeUnit.SECONDS);
                 if (line == null) {
                     if (System.nanoTime() - lastWord > TimeUnit.SECONDS.toNanos(SILENCE_LIMIT_SECONDS)) {
                         silent = true;
                         break;
                     }
+                    continue;
+                }
+                if (line[1] == null) {
+                    open--;
                     continue;
                 }
                 lastWord = System.nanoTime();
@@ -228,6 +234,8 @@ final class Supervisor {
                     }
                 } catch (IOException ignored) {
                     // the process is gone
+                } finally {
+                    lines.add(new String[] {name, null});
                 }
             }, "grader-" + name);
             t.setDaemon(true);

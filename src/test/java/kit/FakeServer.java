@@ -268,11 +268,6 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
         return served.values().stream().sorted(Comparator.comparingLong(Served::startNanos)).toList();
     }
 
-    /** How many requests are being served right now. */
-    public int inFlight() {
-        return (int) served.values().stream().filter(s -> !s.done()).count();
-    }
-
     /** The most requests in flight at one moment since the last reset. */
     public int maxInFlight() {
         return maxInFlight(s -> true);
@@ -281,11 +276,6 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
     /** The most requests of those matching {@code which} in flight at one moment. */
     public int maxInFlight(Predicate<Served> which) {
         return largestOverlap(which).size();
-    }
-
-    /** The URLs of the largest set of requests that were in flight at one moment (the first such set). */
-    public Set<String> largestOverlap() {
-        return largestOverlap(s -> true);
     }
 
     private Set<String> largestOverlap(Predicate<Served> which) {

@@ -1,0 +1,263 @@
+package grader;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./mvnw -q test -Pwatch}: the student's loop, like rustlings'. It grades the first
+ * unfinished exercise, then waits: save an exercise file and that exercise is graded again (its
+ * chapter's files recompiled, its tests run as {@code ./mvnw test} runs them, in the same sandbox,
+ * so the score is the same); type {@code hint} for the lesson's section on it, {@code next} for the
+ * next unfinished exercise, {@code quit} to stop. Progress (exercises done of all) is kept in
+ * {@code .threadwork/progress.json} between sessions.
+ */
+@Command(name = "watch", mixinStandardHelpOptions = true)
+public final class Watch implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Option(names = "--basedir", required = true)
+    Path basedir;
+
+    @Option(names = "--release", required = true)
+    int release;
+
+    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
+    Map<String, String> properties = new java.util.HashMap<>();
+
+    @Option(names = "--sandbox", defaultValue = "auto")
+    String sandbox;
+
+    @Option(names = "--exercise", defaultValue = "", description = "start with this exercise")
+    String exercise;
+
+    private final PrintStream out = System.out;
+
+    /** An exercise of the catalogue, in lesson order. */
+    record Entry(String chapter, String exercise, int number) {
+
+        String key() {
+            return chapter + "/" + exercise;
+        }
+    }
+
+    public static void main(String[] args) {
+        Preload.grader();
+        System.exit(new CommandLine(new Watch()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Kit kit = Kit.fromClasspath(basedir, release, properties);
+        Grading grading = new Grading(kit, Sandbox.choose(sandbox, kit.basedir()));
+        List<Entry> catalogue = catalogue(kit);
+        Path progressFile = basedir.resolve(".threadwork/progress.json");
+        Map<String, String> progress = Files.exists(progressFile)
+                ? JSON.readValue(progressFile.toFile(), new TypeReference<TreeMap<String, String>>() { }) : new TreeMap<>();
+        Entry current = catalogue.stream().filter(e -> e.exercise().equals(exercise)).findFirst()
+                .orElseGet(() -> nextUnfinished(catalogue, progress, null));
+        BlockingQueue<String> commands = new LinkedBlockingQueue<>();
+        Thread keyboard = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    commands.add(line.strip());
+                }
+            } catch (IOException ignored) {
+                // no keyboard: saving files still works
+            }
+            commands.add("quit");
+        }, "watch-keyboard");
+        keyboard.setDaemon(true);
+        keyboard.start();
+        out.println("Threadwork watch: save an exercise file to grade it again; type hint, next or quit (then Enter).");
+        String lastFailure = null;
+        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
+            for (String chapter : kit.chapters()) {
+                Path dir = basedir.resolve("exercises").resolve(chapter);
+                if (Files.isDirectory(dir)) {
+                    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+                }
+            }
+            while (true) {
+                if (current == null) {
+                    out.println("Every exercise is done: " + done(progress) + " of " + catalogue.size() + ". Well done.");
+                    return 0;
+                }
+                lastFailure = grade(grading, current, progress, catalogue);
+                JSON.writerWithDefaultPrettyPrinter().writeValue(mkdirs(progressFile).toFile(), progress);
+                Entry next = nextUnfinished(catalogue, progress, null);
+                out.println("Progress: " + done(progress) + " of " + catalogue.size() + " exercises done."
+                        + (next == null ? "" : " Next unfinished: " + next.chapter() + " › " + next.exercise() + "."));
+                // Wait for a save or a command.
+                Entry chosen = null;
+                while (chosen == null) {
+                    String command = commands.poll(100, TimeUnit.MILLISECONDS);
+                    if (command != null) {
+                        switch (command) {
+                            case "quit", "q", "exit" -> {
+                                return 0;
+                            }
+                            case "hint", "h" -> hint(current, lastFailure);
+                            case "next", "n" -> chosen = nextUnfinished(catalogue, progress, current);
+                            case "" -> chosen = current;
+                            default -> out.println("Commands: hint, next, quit; or just save a file.");
+                        }
+                    }
+                    WatchKey key = watcher.poll();
+                    if (key != null) {
+                        chosen = saved(key, catalogue, watcher);
+                    }
+                }
+                current = chosen;
+            }
+        }
+    }
+
+    /** The exercise whose file was saved, once the editor has finished writing (a short quiet spell). */
+    private Entry saved(WatchKey key, List<Entry> catalogue, WatchService watcher) throws InterruptedException {
+        Entry chosen = null;
+        while (key != null) {
+            Path dir = (Path) key.watchable();
+            for (WatchEvent<?> event : key.pollEvents()) {
+                if (event.context() instanceof Path file && file.toString().endsWith(".java")) {
+                    String name = file.toString().replaceFirst("\\.java$", "");
+                    String chapter = dir.getFileName().toString();
+                    chosen = catalogue.stream().filter(e -> e.chapter().equals(chapter) && e.exercise().equals(name))
+                            .findFirst().orElse(chosen);
+                }
+            }
+            key.reset();
+            key = watcher.poll(150, TimeUnit.MILLISECONDS);
+        }
+        return chosen;
+    }
+
+    /** Grades one exercise as ./mvnw test would; returns its first failure's message, or null. */
+    private String grade(Grading grading, Entry entry, Map<String, String> progress, List<Entry> catalogue)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        out.println();
+        out.println("[" + LocalTime.now().format(CLOCK) + "] " + entry.chapter() + " › " + entry.exercise() + " ...");
+        Grading.Prepared prepared = grading.prepare("exercises", basedir.resolve("exercises"), List.of(entry.chapter()),
+                Set.of(entry.exercise()));
+        Grading.Graded graded = grading.run("exercises", prepared, basedir.resolve("target/grading-watch"), "lesson", null, start);
+        Scoreboard.ExerciseScore score = graded.board().exercises().stream().findFirst().orElse(null);
+        if (score == null) {
+            out.println("  no graded test found for " + entry.exercise());
+            return null;
+        }
+        Scoreboard.Row first = score.firstFailure();
+        out.printf("  %s/%d points (%.1f s)%s%n", Scoreboard.points(score.earned()), score.possible(),
+                (System.nanoTime() - start) / 1e9, first == null ? ": done" : "");
+        progress.put(entry.key(), first == null && graded.board().tampering().isEmpty() ? "done"
+                : Scoreboard.points(score.earned()) + "/" + score.possible());
+        graded.board().notes().forEach(n -> out.println("  note: " + n));
+        if (first == null) {
+            return null;
+        }
+        out.println("  FAIL " + first.test().name());
+        String message = first.outcome().message() == null ? "" : first.outcome().message();
+        message.lines().limit(25).forEach(l -> out.println("       " + l));
+        long failing = score.rows().stream().filter(Scoreboard.Row::failed).count();
+        if (failing > 1) {
+            out.println("  (" + (failing - 1) + " more test" + (failing > 2 ? "s" : "") + " of " + entry.exercise()
+                    + " fail; ./mvnw test -Dexercise=" + entry.exercise() + " shows them all)");
+        }
+        return message;
+    }
+
+    /** The lesson's section on the exercise, after the failure it is about. */
+    private void hint(Entry entry, String failure) throws IOException {
+        Path lesson = basedir.resolve("exercises").resolve(entry.chapter()).resolve("README.md");
+        out.println();
+        if (failure != null) {
+            out.println("The failure says: " + failure.lines().findFirst().orElse(""));
+        }
+        if (!Files.exists(lesson)) {
+            return;
+        }
+        List<String> section = new ArrayList<>();
+        boolean in = false;
+        for (String line : Files.readAllLines(lesson)) {
+            if (line.startsWith("#")) {
+                if (in) {
+                    break;
+                }
+                in = line.contains("`" + entry.exercise());
+            }
+            if (in) {
+                section.add(line);
+            }
+        }
+        out.println("From the lesson (exercises/" + entry.chapter() + "/README.md):");
+        section.stream().limit(30).forEach(l -> out.println("  " + l));
+    }
+
+    private static Entry nextUnfinished(List<Entry> catalogue, Map<String, String> progress, Entry after) {
+        boolean passed = after == null;
+        for (Entry e : catalogue) {
+            if (passed && !"done".equals(progress.get(e.key()))) {
+                return e;
+            }
+            passed |= e.equals(after);
+        }
+        return after == null ? null : nextUnfinished(catalogue, progress, null);
+    }
+
+    private static long done(Map<String, String> progress) {
+        return progress.values().stream().filter("done"::equals).count();
+    }
+
+    /** Every exercise of the kit in lesson order, read from the tests' sources (nothing compiled). */
+    static List<Entry> catalogue(Kit kit) throws IOException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (String chapter : kit.chapters()) {
+            try (Stream<Path> files = Files.list(kit.src("src", "test", "java", chapter))) {
+                for (Path test : files.filter(p -> p.toString().endsWith("Test.java")).sorted().toList()) {
+                    for (Planned t : Plan.parse(chapter, test)) {
+                        if (t.graded()) {
+                            entries.putIfAbsent(t.chapter() + "/" + t.exercise(), new Entry(t.chapter(), t.exercise(), t.number()));
+                        }
+                    }
+                }
+            }
+        }
+        return entries.values().stream().sorted(java.util.Comparator.comparing(Entry::chapter)
+                .thenComparingInt(Entry::number).thenComparing(Entry::exercise)).toList();
+    }
+
+    private static Path mkdirs(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        return file;
+    }
+}
