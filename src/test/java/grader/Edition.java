@@ -23,15 +23,18 @@ import picocli.CommandLine.Option;
  * What goes in is listed here (the stubs and lessons, the provided code, the tests, the kit and
  * its grader, the build and its wrapper, the rubric, the GitHub Actions workflow); everything else
  * stays out, so that nothing added to the kit later (an answer, a note for instructors) reaches
- * students unless it is added here. README.md and pom.xml lose their instructor-only parts, marked
- * in the kit by {@value #KIT_ONLY} ... {@value #KIT_ONLY_END} lines; a block between
+ * students unless it is added here. The edition's README.md is the kit's title and introduction
+ * and its blocks between {@value #STUDENTS} and {@value #STUDENTS_END} lines; a block between
  * {@value #EDITION_ONLY} and {@value #EDITION_ONLY_END} lines, a comment in the kit, is shown in
- * the edition.
+ * the edition only. Its pom.xml is the kit's without the blocks between {@value #KIT_ONLY} and
+ * {@value #KIT_ONLY_END} lines (the instructors' profiles).
  */
 @Command(name = "edition", mixinStandardHelpOptions = true)
 public final class Edition implements Callable<Integer> {
 
     static final String NAME = "threadwork";
+    static final String STUDENTS = "<!-- students -->";
+    static final String STUDENTS_END = "<!-- /students -->";
     static final String KIT_ONLY = "<!-- kit-only";
     static final String KIT_ONLY_END = "<!-- /kit-only -->";
     static final String EDITION_ONLY = "<!-- edition-only";
@@ -41,8 +44,6 @@ public final class Edition implements Callable<Integer> {
     static final List<String> FOLDERS = List.of("exercises", "src/main", "src/test/java", "src/test/resources", ".mvn");
     /** Files students get as they are. */
     static final List<String> FILES = List.of("mvnw", "mvnw.cmd", ".gitignore", ".gitattributes", "GRADING.md");
-    /** Files students get with the instructor-only parts taken out. */
-    static final List<String> EDITED = List.of("README.md", "pom.xml");
     /** The workflow that grades a student's pushes, and where it goes in the edition. */
     static final String WORKFLOW = "graders/github/threadwork.yml";
     static final String WORKFLOW_IN_EDITION = ".github/workflows/threadwork.yml";
@@ -80,42 +81,72 @@ public final class Edition implements Callable<Integer> {
         for (String file : FILES) {
             copyFile(basedir.resolve(file), into.resolve(file));
         }
-        for (String file : EDITED) {
-            Files.writeString(into.resolve(file), forStudents(Files.readString(basedir.resolve(file)), file));
-        }
+        Files.writeString(into.resolve("README.md"), readme(Files.readString(basedir.resolve("README.md"))));
+        Files.writeString(into.resolve("pom.xml"), withoutKitOnly(Files.readString(basedir.resolve("pom.xml"))));
         copyFile(basedir.resolve(WORKFLOW), into.resolve(WORKFLOW_IN_EDITION));
     }
 
     /**
-     * The students' version of a kit file: blocks marked kit-only removed, blocks marked
-     * edition-only unwrapped.
+     * The students' README: the kit's title and introduction (up to the first students block), then
+     * each students block, with its edition-only comments unwrapped.
      *
-     * @throws IllegalArgumentException when a marker is not closed, or closed without being opened
+     * @throws IllegalArgumentException when a block is not closed, or closed without being opened
      */
-    static String forStudents(String text, String where) {
+    static String readme(String text) {
         StringBuilder out = new StringBuilder();
         String open = null;
+        boolean introduction = true;
         int line = 0;
         for (String l : text.split("\n", -1)) {
             line++;
             String s = l.strip();
-            if (s.startsWith(KIT_ONLY) || s.equals(EDITION_ONLY)) {
-                if (open != null) {
-                    throw new IllegalArgumentException(where + ":" + line + ": a marker inside the " + open + " block above");
+            String marker = s.equals(STUDENTS) ? "students" : s.equals(EDITION_ONLY) ? "edition-only" : null;
+            String end = s.equals(STUDENTS_END) ? "students" : s.equals(EDITION_ONLY_END) ? "edition-only" : null;
+            if (marker != null) {
+                if (marker.equals(open) || marker.equals("edition-only") && !"students".equals(open)) {
+                    throw new IllegalArgumentException("README.md:" + line + ": an " + marker + " block must be inside a"
+                            + " students block, and blocks do not nest otherwise");
                 }
-                open = s.startsWith(KIT_ONLY) ? "kit-only" : "edition-only";
-            } else if (s.equals(KIT_ONLY_END) || s.equals(EDITION_ONLY_END)) {
-                String closing = s.equals(KIT_ONLY_END) ? "kit-only" : "edition-only";
-                if (!closing.equals(open)) {
-                    throw new IllegalArgumentException(where + ":" + line + ": the end of a " + closing + " block that was not opened");
+                open = marker.equals("students") ? "students" : "edition-only";
+                introduction = false;
+            } else if (end != null) {
+                if (!end.equals(open)) {
+                    throw new IllegalArgumentException("README.md:" + line + ": the end of a " + end + " block that is not open");
                 }
-                open = null;
-            } else if (!"kit-only".equals(open)) {
+                open = end.equals("edition-only") ? "students" : null;
+            } else if (introduction || open != null) {
                 out.append(l).append('\n');
             }
         }
         if (open != null) {
-            throw new IllegalArgumentException(where + ": a " + open + " block is not closed");
+            throw new IllegalArgumentException("README.md: a " + open + " block is not closed");
+        }
+        return out.toString().replaceAll("\n{3,}", "\n\n").strip() + "\n";
+    }
+
+    /**
+     * The students' pom.xml: the kit's without its kit-only blocks.
+     *
+     * @throws IllegalArgumentException when a block is not closed, or closed without being opened
+     */
+    static String withoutKitOnly(String text) {
+        StringBuilder out = new StringBuilder();
+        boolean open = false;
+        int line = 0;
+        for (String l : text.split("\n", -1)) {
+            line++;
+            String s = l.strip();
+            if (s.startsWith(KIT_ONLY) || s.equals(KIT_ONLY_END)) {
+                if (open == s.startsWith(KIT_ONLY)) {
+                    throw new IllegalArgumentException("pom.xml:" + line + ": kit-only blocks do not nest, and each one ends");
+                }
+                open = !open;
+            } else if (!open) {
+                out.append(l).append('\n');
+            }
+        }
+        if (open) {
+            throw new IllegalArgumentException("pom.xml: a kit-only block is not closed");
         }
         return out.substring(0, out.length() - 1); // split() gave one line more than there were newlines
     }

@@ -62,6 +62,14 @@ final class PackagingCheck {
     private final List<String> gaps = new ArrayList<>();
     private int passed;
 
+    /** Runs the packaging check alone: {@code grader.PackagingCheck BASEDIR RELEASE}, with the build's class path. */
+    public static void main(String[] args) {
+        Preload.grader();
+        List<String> gaps = new ArrayList<>();
+        new PackagingCheck(Kit.fromClasspath(Path.of(args[0]), Integer.parseInt(args[1]), Map.of()), System.out).check(gaps);
+        System.exit(gaps.isEmpty() ? 0 : 1);
+    }
+
     PackagingCheck(Kit kit, PrintStream out) {
         this.kit = kit;
         this.out = out;
