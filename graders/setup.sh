@@ -34,7 +34,7 @@ fi
 for tool in setpriv unshare timeout; do
   command -v "$tool" >/dev/null || { apt-get update -qq; apt-get install -y -qq util-linux coreutils; break; }
 done
-export JAVA_HOME=$jdk
+export JAVA_HOME=$jdk PATH=$jdk/bin:$PATH
 echo "setup.sh: JDK $jdk"
 
 # The build (the wrapper brings Maven), the grader's class path in target/autograder/, and every

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ public final class Edition implements Callable<Integer> {
     static void build(Path basedir, Path into) throws IOException {
         Compilation.clean(into);
         for (String folder : FOLDERS) {
-            copyTree(basedir.resolve(folder), into.resolve(folder), true);
+            copyTree(basedir.resolve(folder), into.resolve(folder), Edition::buildOutput);
         }
         for (String file : FILES) {
             copyFile(basedir.resolve(file), into.resolve(file));
@@ -151,19 +152,25 @@ public final class Edition implements Callable<Integer> {
         return out.substring(0, out.length() - 1); // split() gave one line more than there were newlines
     }
 
-    /** Copies a folder, leaving out symbolic links and, for {@code sources}, build output (target/, class files). */
-    static void copyTree(Path from, Path to, boolean sources) throws IOException {
-        if (!Files.isDirectory(from)) {
-            throw new IOException("the kit has no " + from + ": is this the kit's folder?");
+    /** Whether {@code relative} is build output: under a target/ folder, or a class file. */
+    static boolean buildOutput(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().equals("target")) {
+                return true;
+            }
+        }
+        return relative.toString().endsWith(".class");
+    }
+
+    /** Copies a folder, or a file, leaving out symbolic links and what {@code leaveOut} says of a path relative to {@code from}. */
+    static void copyTree(Path from, Path to, Predicate<Path> leaveOut) throws IOException {
+        if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("there is no " + from);
         }
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 Path relative = from.relativize(p);
-                boolean build = false;
-                for (Path part : relative) {
-                    build |= part.toString().equals("target");
-                }
-                if (sources && (build || p.toString().endsWith(".class")) || Files.isSymbolicLink(p)) {
+                if (Files.isSymbolicLink(p) || leaveOut.test(relative)) {
                     continue;
                 }
                 Path target = to.resolve(relative.toString());

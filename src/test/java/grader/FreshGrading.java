@@ -3,9 +3,7 @@ package grader;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,9 +93,11 @@ public final class FreshGrading implements Callable<Integer> {
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path kit = work.resolve(Edition.NAME);
             copy(setup.template(), kit);
+            // The reports are made inside the copy (with the test JVM's scratch), and only they are kept.
+            Path made = work.resolve("reports");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath(kit, setup.libraries()),
-                    Autograder.class.getName(), "--basedir=" + kit, "--submission=" + submission, "--results=" + results,
+                    Autograder.class.getName(), "--basedir=" + kit, "--submission=" + submission, "--results=" + made,
                     "--release=" + setup.release(), "--chapter=" + setup.chapter(),
                     "--exercise=" + setup.exercise(), "--sandbox=" + setup.sandbox()));
             setup.hide().forEach(h -> command.add("--hide=" + h));
@@ -113,6 +112,7 @@ public final class FreshGrading implements Callable<Integer> {
             Process grading = builder.start();
             if (!grading.waitFor(setup.seconds(), TimeUnit.SECONDS)) {
                 Sandbox.choose(setup.sandbox(), kit).killAll(grading);
+                Compilation.clean(results);
                 Reports.failed(results, "Grading did not finish within " + setup.seconds() + " s, so this submission was not"
                         + " graded (each test has its own time limit, so this is the grader's fault, or a machine far slower"
                         + " than expected: ask for a regrade).");
@@ -120,6 +120,7 @@ public final class FreshGrading implements Callable<Integer> {
                 return TIMED_OUT;
             }
             int status = grading.exitValue();
+            keep(made, results);
             if (!Files.exists(results.resolve("results.json"))) {
                 Reports.failed(results, "The grader stopped without a report (exit status " + status
                         + "), so this submission was not graded.");
@@ -137,26 +138,20 @@ public final class FreshGrading implements Callable<Integer> {
         return Kit.join(cp);
     }
 
+    /** Copies the reports a grading made, without the test JVM's scratch folder (whatever the submission left there). */
+    static void keep(Path made, Path results) throws IOException {
+        Compilation.clean(results);
+        if (Files.isDirectory(made)) {
+            Edition.copyTree(made, results, p -> p.startsWith("scratch"));
+        }
+    }
+
     /** Copies a built edition, without what earlier gradings left in it. */
     static void copy(Path template, Path into) throws IOException {
         if (!Files.isDirectory(template.resolve("target/test-classes"))) {
             throw new IOException(template + " is not a built student edition (no target/test-classes)");
         }
-        try (Stream<Path> walk = Files.walk(template)) {
-            for (Path p : walk.toList()) {
-                String relative = template.relativize(p).toString();
-                if (LEFTOVERS.stream().anyMatch(l -> relative.equals(l) || relative.startsWith(l + "/"))
-                        || Files.isSymbolicLink(p)) {
-                    continue;
-                }
-                Path target = into.resolve(relative);
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        Edition.copyTree(template, into, p -> LEFTOVERS.stream().anyMatch(p::startsWith));
     }
 
     private static void note(Path log, String line) throws IOException {

@@ -99,7 +99,7 @@ public final class GradeAll implements Callable<Integer> {
         Path template = kitDir.resolve("target/grade-all-kit");
         Edition.build(kitDir, template);
         for (String classes : List.of("target/classes", "target/test-classes")) {
-            Edition.copyTree(kitDir.resolve(classes), template.resolve(classes), false);
+            Edition.copyTree(kitDir.resolve(classes), template.resolve(classes), p -> false);
         }
         Path copies = workRoot.toAbsolutePath().normalize();
         List<Path> hide = new ArrayList<>(List.of(from, reports));

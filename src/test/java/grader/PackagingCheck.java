@@ -507,7 +507,8 @@ final class PackagingCheck {
         String path = environment.getOrDefault("PATH", "/usr/bin:/bin");
         String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
         environment.clear();
-        environment.put("PATH", path);
+        // The JDK first on the PATH, as actions/setup-java and setup.sh leave it.
+        environment.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + path);
         environment.put("HOME", home);
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         environment.putAll(env);
@@ -527,7 +528,7 @@ final class PackagingCheck {
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
-        Edition.copyTree(from, to, false);
+        Edition.copyTree(from, to, p -> false);
     }
 
     private void report(String line, long started) {
