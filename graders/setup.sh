@@ -8,6 +8,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/grader.conf"
 kit=$here/threadwork
+# Whatever unzipped this may have dropped the executable bits.
+chmod +x "$here/run_autograder" "$here/grade-submission" "$here/prairielearn-entrypoint" "$kit/mvnw"
 
 # A JDK whose release is at least the one the kit is compiled for.
 jdk_ok() {

@@ -3,13 +3,11 @@ package grader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,23 +29,8 @@ public final class Autograder implements Callable<Integer> {
     @Option(names = "--results", required = true)
     Path results;
 
-    @Option(names = "--release", required = true)
-    int release;
-
-    @Option(names = "--property", description = "a system property for the test JVM, key=value")
-    Map<String, String> properties = new HashMap<>();
-
-    @Option(names = "--chapter", defaultValue = "")
-    String chapter;
-
-    @Option(names = "--exercise", defaultValue = "")
-    String exercise;
-
-    @Option(names = "--sandbox", defaultValue = "auto")
-    String sandbox;
-
-    @Option(names = "--hide")
-    List<Path> hide = new ArrayList<>();
+    @Mixin
+    GradingOptions options = new GradingOptions();
 
     public static void main(String[] args) {
         Preload.grader();
@@ -75,15 +58,15 @@ public final class Autograder implements Callable<Integer> {
         collected.notes().forEach(n -> System.out.println("note: " + n));
         Grade grade = new Grade();
         grade.basedir = basedir;
-        grade.release = release;
-        grade.properties = properties;
+        grade.release = options.release;
+        grade.properties = options.properties;
         grade.implementations = "exercises";
-        grade.chapter = chapter;
-        grade.exercise = exercise;
+        grade.chapter = options.chapter;
+        grade.exercise = options.exercise;
         grade.order = "lesson";
-        grade.sandbox = sandbox;
+        grade.sandbox = options.sandbox;
         grade.results = results;
-        grade.hide = hide;
+        grade.hide = options.hide;
         grade.notes.addAll(collected.notes());
         return grade.call();
     }

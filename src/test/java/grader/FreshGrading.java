@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,8 +35,7 @@ public final class FreshGrading implements Callable<Integer> {
             "target/kit-check", "target/hostile", "target/jcstress");
 
     /** What every submission of a batch, or of a platform's assignment, is graded with. */
-    record Setup(Path template, List<Path> libraries, int release, Map<String, String> properties, String chapter, String exercise,
-            String sandbox, List<Path> hide, long seconds, Path workRoot) {
+    record Setup(Path template, List<Path> libraries, GradingOptions options, long seconds, Path workRoot) {
     }
 
     @Option(names = "--template", required = true, description = "the student edition, built (target/classes, target/test-classes)")
@@ -51,23 +50,8 @@ public final class FreshGrading implements Callable<Integer> {
     @Option(names = "--time-limit", defaultValue = "480", description = "seconds")
     long seconds;
 
-    @Option(names = "--release", required = true)
-    int release;
-
-    @Option(names = "--property", description = "a system property for the test JVM, key=value")
-    Map<String, String> properties = new HashMap<>();
-
-    @Option(names = "--chapter", defaultValue = "")
-    String chapter;
-
-    @Option(names = "--exercise", defaultValue = "")
-    String exercise;
-
-    @Option(names = "--sandbox", defaultValue = "auto")
-    String sandbox;
-
-    @Option(names = "--hide")
-    List<Path> hide = new ArrayList<>();
+    @Mixin
+    GradingOptions options = new GradingOptions();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new FreshGrading()).execute(args));
@@ -76,8 +60,8 @@ public final class FreshGrading implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path kit = template.toAbsolutePath().normalize();
-        Setup setup = new Setup(kit, Kit.fromClasspath(kit, release, Map.of()).libraries(), release, properties,
-                chapter, exercise, sandbox, hide, seconds, Path.of(System.getProperty("java.io.tmpdir")));
+        Setup setup = new Setup(kit, Kit.fromClasspath(kit, options.release, Map.of()).libraries(), options, seconds,
+                Path.of(System.getProperty("java.io.tmpdir")));
         return grade(setup, submission.toAbsolutePath().normalize(), results.toAbsolutePath().normalize(), null);
     }
 
@@ -97,11 +81,8 @@ public final class FreshGrading implements Callable<Integer> {
             Path made = work.resolve("reports");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath(kit, setup.libraries()),
-                    Autograder.class.getName(), "--basedir=" + kit, "--submission=" + submission, "--results=" + made,
-                    "--release=" + setup.release(), "--chapter=" + setup.chapter(),
-                    "--exercise=" + setup.exercise(), "--sandbox=" + setup.sandbox()));
-            setup.hide().forEach(h -> command.add("--hide=" + h));
-            setup.properties().forEach((k, v) -> command.add("--property=" + k + "=" + v));
+                    Autograder.class.getName(), "--basedir=" + kit, "--submission=" + submission, "--results=" + made));
+            command.addAll(setup.options().arguments());
             ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
             if (log == null) {
                 builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -111,7 +92,7 @@ public final class FreshGrading implements Callable<Integer> {
             }
             Process grading = builder.start();
             if (!grading.waitFor(setup.seconds(), TimeUnit.SECONDS)) {
-                Sandbox.choose(setup.sandbox(), kit).killAll(grading);
+                Sandbox.choose(setup.options().sandbox, kit).killAll(grading);
                 Compilation.clean(results);
                 Reports.failed(results, "Grading did not finish within " + setup.seconds() + " s, so this submission was not"
                         + " graded (each test has its own time limit, so this is the grader's fault, or a machine far slower"

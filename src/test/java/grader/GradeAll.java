@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,20 +37,8 @@ public final class GradeAll implements Callable<Integer> {
     @Option(names = "--submissions", defaultValue = "", description = "a folder with one folder per student")
     String submissions;
 
-    @Option(names = "--release", required = true)
-    int release;
-
-    @Option(names = "--property", description = "a system property for the test JVM, key=value")
-    Map<String, String> properties = new HashMap<>();
-
-    @Option(names = "--chapter", defaultValue = "")
-    String chapter;
-
-    @Option(names = "--exercise", defaultValue = "")
-    String exercise;
-
-    @Option(names = "--sandbox", defaultValue = "auto")
-    String sandbox;
+    @Mixin
+    GradingOptions options = new GradingOptions();
 
     @Option(names = "--time-limit", defaultValue = "480", description = "seconds for one submission")
     long seconds;
@@ -78,7 +66,7 @@ public final class GradeAll implements Callable<Integer> {
             return 2;
         }
         try {
-            Chapters.select(basedir, chapter);
+            Chapters.select(basedir, options.chapter);
         } catch (IllegalArgumentException unknown) {
             out.println(unknown.getMessage());
             return 2;
@@ -102,7 +90,8 @@ public final class GradeAll implements Callable<Integer> {
             Edition.copyTree(kitDir.resolve(classes), template.resolve(classes), p -> false);
         }
         Path copies = workRoot.toAbsolutePath().normalize();
-        List<Path> hide = new ArrayList<>(List.of(from, reports));
+        List<Path> hide = options.hide;
+        hide.addAll(List.of(from, reports));
         // The kit itself (its solutions, mutants, compiled answers) too; only its answers if the copies are made inside it.
         if (copies.startsWith(kitDir)) {
             for (String answers : List.of("solutions", "src/test/mutants", "src/test/hostile", ".git", "target/graded",
@@ -112,9 +101,9 @@ public final class GradeAll implements Callable<Integer> {
         } else {
             hide.add(kitDir);
         }
-        FreshGrading.Setup setup = new FreshGrading.Setup(template, Kit.fromClasspath(kitDir, release, Map.of()).libraries(),
-                release, properties, chapter, exercise, sandbox, hide, seconds, copies);
-        out.println("grade-all: " + students.size() + " submissions from " + from + (chapter.isBlank() ? "" : ", " + chapter)
+        FreshGrading.Setup setup = new FreshGrading.Setup(template, Kit.fromClasspath(kitDir, options.release, Map.of()).libraries(),
+                options, seconds, copies);
+        out.println("grade-all: " + students.size() + " submissions from " + from + (options.chapter.isBlank() ? "" : ", " + options.chapter)
                 + ", each in a fresh copy of the student edition ...");
         List<Score> scores = new ArrayList<>();
         for (Path student : students) {

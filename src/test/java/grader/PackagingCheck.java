@@ -336,7 +336,45 @@ final class PackagingCheck {
                 "run_autograder whose grader cannot start did not say so with a score of 0: " + broken);
         times.add(String.format("past the time limit and not starting %.1f s", (System.nanoTime() - started) / 1e9));
         report("Gradescope: run_autograder against a temporary /autograder (" + String.join(", ", times) + ")", 0);
+        hostile(root);
         return wrong == null ? JSON.createObjectNode() : wrong;
+    }
+
+    /**
+     * Each kept hostile submission handed in to run_autograder as a student would hand it in (its
+     * files only): it must get its honest score there too, be caught where it tampers, have as many
+     * files reported ignored, and leave nothing that changes the result after the grading.
+     */
+    private void hostile(Path root) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        List<String> held = new ArrayList<>();
+        for (Hostile h : Hostile.of(kit.basedir(), kit.chapters())) {
+            JsonNode result = runAutograder(root, h.files(), Map.of("THREADWORK_CHAPTER", h.chapter(),
+                    "THREADWORK_EXERCISE", String.join(",", h.exercises())));
+            String text = result.toString();
+            if (h.watch() > 0) {
+                Thread.sleep(h.watch() * 1000L); // long enough for anything left behind to act
+            }
+            Path file = root.resolve("results/results.json");
+            String output = result.path("output").asText();
+            long ignored = output.lines().filter(l -> l.startsWith("Note: ignored")).count();
+            List<String> wrong = new ArrayList<>();
+            if (result.path("score").asDouble(-1) != h.score()) {
+                wrong.add("scored " + result.path("score") + ", honest score " + Scoreboard.points(h.score()));
+            }
+            if (h.tampered() != output.contains("Grading was tampered with")) {
+                wrong.add(h.tampered() ? "the tampering went unnoticed" : "reported as tampered");
+            }
+            if (h.ignored() >= 0 && ignored != h.ignored()) {
+                wrong.add(ignored + " files reported as ignored, expected " + h.ignored());
+            }
+            if (!Files.exists(file) || !JSON.readTree(file.toFile()).toString().equals(text)) {
+                wrong.add("results.json changed after the grading ended");
+            }
+            expect(wrong.isEmpty(), "hostile submission " + h.name() + " through run_autograder: " + String.join("; ", wrong));
+            held.add(h.name() + " " + Scoreboard.points(result.path("score").asDouble()));
+        }
+        report("hostile submissions through run_autograder, each its honest score: " + String.join(", ", held), started);
     }
 
     private JsonNode runAutograder(Path root, Path submission, Map<String, String> env) throws IOException, InterruptedException {
@@ -463,11 +501,10 @@ final class PackagingCheck {
         GradeAll all = new GradeAll();
         all.basedir = kit.basedir();
         all.submissions = from.toString();
-        all.release = kit.release();
-        all.properties = new LinkedHashMap<>(kit.properties());
-        all.chapter = CHAPTER;
-        all.exercise = EXERCISE;
-        all.sandbox = "auto";
+        all.options.release = kit.release();
+        all.options.properties = new LinkedHashMap<>(kit.properties());
+        all.options.chapter = CHAPTER;
+        all.options.exercise = EXERCISE;
         all.seconds = 480;
         all.results = results;
         all.workRoot = copies;
