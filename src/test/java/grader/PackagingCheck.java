@@ -18,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -89,9 +93,25 @@ final class PackagingCheck {
             Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480);
             workflow(source.resolve(Edition.NAME));
             Map<String, Path> submissions = submissions();
-            JsonNode wrong = gradescope(source, submissions);
-            prairieLearn(source, submissions.get("wrong"), wrong);
-            gradeAll(submissions);
+            // Two streams side by side, one per CPU, as the self-check grades: the hostile submissions in
+            // a second /autograder of their own, everything else in this one.
+            Path second = work.resolve("autograder-2/source");
+            Edition.copyTree(source, second, p -> false);
+            ExecutorService streams = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> hostile = streams.submit(() -> {
+                    hostile(second.getParent());
+                    return null;
+                });
+                JsonNode wrong = gradescope(source, submissions);
+                prairieLearn(source, submissions.get("wrong"), wrong);
+                gradeAll(submissions);
+                hostile.get();
+            } catch (ExecutionException e) {
+                throw new IOException(e.getCause());
+            } finally {
+                streams.shutdownNow();
+            }
         } catch (IOException | RuntimeException e) {
             expect(false, "the packaging check itself failed: " + e);
         } catch (InterruptedException e) {
@@ -336,7 +356,6 @@ final class PackagingCheck {
                 "run_autograder whose grader cannot start did not say so with a score of 0: " + broken);
         times.add(String.format("past the time limit and not starting %.1f s", (System.nanoTime() - started) / 1e9));
         report("Gradescope: run_autograder against a temporary /autograder (" + String.join(", ", times) + ")", 0);
-        hostile(root);
         return wrong == null ? JSON.createObjectNode() : wrong;
     }
 
@@ -347,8 +366,10 @@ final class PackagingCheck {
      */
     private void hostile(Path root) throws IOException, InterruptedException {
         long started = System.nanoTime();
+        Files.copy(root.resolve("source/run_autograder"), root.resolve("run_autograder"));
         List<String> held = new ArrayList<>();
         for (Hostile h : Hostile.of(kit.basedir(), kit.chapters())) {
+            long one = System.nanoTime();
             JsonNode result = runAutograder(root, h.files(), Map.of("THREADWORK_CHAPTER", h.chapter(),
                     "THREADWORK_EXERCISE", String.join(",", h.exercises())));
             String text = result.toString();
@@ -372,7 +393,8 @@ final class PackagingCheck {
                 wrong.add("results.json changed after the grading ended");
             }
             expect(wrong.isEmpty(), "hostile submission " + h.name() + " through run_autograder: " + String.join("; ", wrong));
-            held.add(h.name() + " " + Scoreboard.points(result.path("score").asDouble()));
+            held.add(h.name() + " " + Scoreboard.points(result.path("score").asDouble())
+                    + String.format(" (%.1f s)", (System.nanoTime() - one) / 1e9));
         }
         report("hostile submissions through run_autograder, each its honest score: " + String.join(", ", held), started);
     }
@@ -384,10 +406,11 @@ final class PackagingCheck {
         Compilation.clean(root.resolve("results"));
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("AUTOGRADER_ROOT", root.toString());
-        int status = run(List.of(root.resolve("run_autograder").toString()), root, all, work.resolve("run_autograder.log"), 600);
+        Path log = root.resolve("run_autograder.log");
+        int status = run(List.of(root.resolve("run_autograder").toString()), root, all, log, 600);
         Path result = root.resolve("results/results.json");
         expect(status == 0 && Files.exists(result), "run_autograder ended with " + status + " and "
-                + (Files.exists(result) ? "a" : "no") + " results.json (log: " + work.resolve("run_autograder.log") + ")");
+                + (Files.exists(result) ? "a" : "no") + " results.json (log: " + log + ")");
         return Files.exists(result) ? JSON.readTree(result.toFile()) : JSON.createObjectNode();
     }
 
@@ -568,11 +591,11 @@ final class PackagingCheck {
         Edition.copyTree(from, to, p -> false);
     }
 
-    private void report(String line, long started) {
+    private synchronized void report(String line, long started) {
         out.println("  " + line + (started == 0 ? "" : String.format(" (%.1f s)", (System.nanoTime() - started) / 1e9)));
     }
 
-    private void expect(boolean ok, String gap) {
+    private synchronized void expect(boolean ok, String gap) {
         if (ok) {
             passed++;
         } else {
