@@ -200,6 +200,9 @@ public final class Edition implements Callable<Integer> {
                 Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted().toList()) {
                 String relative = dir.relativize(p).toString();
+                if (relative.isEmpty() && top.isEmpty()) {
+                    continue; // the zip's root
+                }
                 Path target = top.isEmpty() ? fs.getPath("/" + relative) : fs.getPath("/" + top, relative);
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);

@@ -91,6 +91,7 @@ final class PackagingCheck {
             edition();
             Path source = work.resolve("autograder/source");
             Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480);
+            gradescopeZip(source);
             workflow(source.resolve(Edition.NAME));
             Map<String, Path> submissions = submissions();
             // Two streams side by side, one per CPU, as the self-check grades: the hostile submissions in
@@ -212,6 +213,19 @@ final class PackagingCheck {
         expect(executable, "mvnw is not executable in the edition's zip");
         report("student edition: " + files.size() + " files, " + answers.size() + " answer files and " + mutants.size()
                 + " mutants looked for, none inside", started);
+    }
+
+    /** Gradescope wants setup.sh and run_autograder at the zip's root, run_autograder executable. */
+    private void gradescopeZip(Path bundle) throws IOException {
+        Path zip = work.resolve("gradescope.zip");
+        Edition.zip(bundle, zip, "");
+        try (FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), Map.of("enablePosixFileAttributes", "true"))) {
+            Path run = fs.getPath("/run_autograder");
+            expect(Files.isRegularFile(fs.getPath("/setup.sh")) && Files.isRegularFile(run)
+                    && Files.getPosixFilePermissions(run).contains(PosixFilePermission.OWNER_EXECUTE)
+                    && Files.isRegularFile(fs.getPath("/threadwork/mvnw")),
+                    "the Gradescope zip lacks setup.sh or an executable run_autograder at its root, or the edition");
+        }
     }
 
     // ---------------------------------------------------------------- GitHub Actions, and Maven in the edition
