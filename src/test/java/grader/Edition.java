@@ -115,6 +115,7 @@ public final class Edition implements Callable<Integer> {
                     throw new IllegalArgumentException("README.md:" + line + ": the end of a " + end + " block that is not open");
                 }
                 open = end.equals("edition-only") ? "students" : null;
+                out.append('\n'); // blocks apart by a blank line, as they stood in the kit
             } else if (introduction || open != null) {
                 out.append(l).append('\n');
             }
