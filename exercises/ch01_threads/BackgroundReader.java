@@ -7,7 +7,8 @@ import java.io.BufferedReader;
  *
  * <p>Start a reader thread that reads one line from {@code input}; meanwhile, on the calling
  * thread, compute {@code count * count} for count = 0, 1, 2, ... until the reader is done; then
- * wait for it and return what it read. See README.md in this folder.
+ * wait for it and return what it read. Each call starts its own reader and keeps its own results:
+ * nothing one call read or failed with carries over to the next. See README.md in this folder.
  */
 public final class BackgroundReader {
 
@@ -23,9 +24,13 @@ public final class BackgroundReader {
     }
 
     /**
-     * Reads one line from {@code input} on a new thread while the caller computes squares.
+     * Reads one line from {@code input} on a new thread while the caller computes squares. The
+     * reader thread has ended when this method returns or throws.
      *
-     * @throws java.io.UncheckedIOException if reading failed, with the reader's IOException as its cause
+     * @throws java.io.UncheckedIOException if reading failed, with the reader's own IOException
+     *         (that very object) as its cause
+     * @throws InterruptedException if the calling thread is interrupted before the reader is done:
+     *         stop computing, interrupt the reader (a pipe's read then ends), wait for it, then throw
      * @throws NullPointerException if {@code input} is null
      */
     public static Result readWhileComputing(BufferedReader input) throws InterruptedException {

@@ -10,24 +10,27 @@ import java.util.Map;
  * then with one thread per city.
  *
  * <p>The service answers {@code GET {weatherService}/weather?city=<url-encoded name>} with the
- * temperature as a decimal string ({@code "-3.5"}), or 404 for a city it does not know. See
- * README.md in this folder.
+ * temperature as a decimal string ({@code "-3.5"}), or 404 for a city it does not know. One
+ * fetcher may be used for many calls: each call reports its own cities only. See README.md in
+ * this folder.
  */
 public class TemperatureFetcher {
 
     /**
      * @param weatherService the service's base address, e.g. {@code http://127.0.0.1:8080}
      * @param client the client to send every request with
-     * @throws NullPointerException if an argument is null
+     * @throws NullPointerException if an argument is null, naming it
      */
     public TemperatureFetcher(URI weatherService, HttpClient client) {
-        // TODO: check and keep the arguments
+        throw new UnsupportedOperationException("TODO: check the arguments (Objects.requireNonNull(x, \"name\")) and keep them");
     }
 
     /**
      * The temperature of each city, asked one city after another.
      *
      * @throws CityNotFoundException naming every city the service does not know
+     * @throws java.io.UncheckedIOException if a request fails otherwise (another error status, a
+     *         reset connection)
      * @throws NullPointerException if {@code cities} is null
      */
     public Map<String, Double> fetchSequentially(List<String> cities) {
@@ -36,9 +39,13 @@ public class TemperatureFetcher {
 
     /**
      * The temperature of each city, with one platform thread per city: start them all, then join
-     * them all.
+     * them all. No city thread is still running when this method returns or throws.
      *
      * @throws CityNotFoundException naming every city the service does not know, once every thread is joined
+     * @throws java.io.UncheckedIOException if a request fails otherwise (another error status, a
+     *         reset connection), once every thread is joined
+     * @throws InterruptedException if the calling thread is interrupted while it waits: interrupt
+     *         the city threads too, wait for them, then throw
      * @throws NullPointerException if {@code cities} is null
      */
     public Map<String, Double> fetchWithThreads(List<String> cities) throws InterruptedException {

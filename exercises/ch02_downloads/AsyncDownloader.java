@@ -5,8 +5,9 @@ import java.net.http.HttpClient;
 import java.util.List;
 
 /**
- * Exercise 4: download without a thread per request: {@code sendAsync} for every site, then wait
- * for them all with {@code CompletableFuture.allOf}. See README.md in this folder.
+ * Exercise 4: download without a thread per request: {@code sendAsync} for every site, from the
+ * calling thread, then wait for them all with {@code CompletableFuture.allOf}. No request is sent
+ * with the blocking {@code send}. See README.md in this folder.
  */
 public class AsyncDownloader implements Downloader {
 
@@ -15,7 +16,7 @@ public class AsyncDownloader implements Downloader {
      * @throws NullPointerException if {@code client} is null
      */
     public AsyncDownloader(HttpClient client) {
-        // TODO: check and keep the argument
+        throw new UnsupportedOperationException("TODO: check the argument (Objects.requireNonNull(client, \"client\")) and keep it");
     }
 
     @Override

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Exercise 6: virtual threads, but never more than {@code maxInFlight} requests at once: a
- * {@code Semaphore} with that many permits, taken before each request and always given back.
+ * {@code Semaphore} with that many permits, taken before each request and always given back. A
+ * site starts as soon as a permit is free (not in batches that wait for their slowest site).
  * See README.md in this folder.
  */
 public class PoliteDownloader implements Downloader {
@@ -18,7 +19,7 @@ public class PoliteDownloader implements Downloader {
      * @throws NullPointerException if {@code client} is null
      */
     public PoliteDownloader(int maxInFlight, HttpClient client) {
-        // TODO: check and keep the arguments
+        throw new UnsupportedOperationException("TODO: check the arguments (maxInFlight at least 1, client not null: name the argument) and keep them");
     }
 
     @Override

@@ -7,8 +7,10 @@ import java.util.function.Supplier;
 /**
  * Exercise 3: download with a fixed pool of worker threads, each with a session of its own.
  *
- * <p>A {@link Session} is not thread-safe: give each worker thread its own (a {@code ThreadLocal}),
- * open only as many as there are workers, close them all at the end, and shut the pool down.
+ * <p>A pool of exactly {@code workers} threads. A {@link Session} is not thread-safe: give each
+ * worker thread its own (a {@code ThreadLocal}), open only as many as there are workers, close them
+ * all at the end, and shut the pool down, also when the call ends with an exception: its threads,
+ * daemon or not, are gone when {@code downloadAll} returns. Each call has its own pool and sessions.
  * See README.md in this folder.
  */
 public class ThreadPoolDownloader implements Downloader {
@@ -20,7 +22,7 @@ public class ThreadPoolDownloader implements Downloader {
      * @throws NullPointerException if {@code sessions} is null
      */
     public ThreadPoolDownloader(int workers, Supplier<Session> sessions) {
-        // TODO: check and keep the arguments
+        throw new UnsupportedOperationException("TODO: check the arguments (workers at least 1, sessions not null: name the argument) and keep them");
     }
 
     @Override

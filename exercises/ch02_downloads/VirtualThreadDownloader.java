@@ -15,7 +15,7 @@ public class VirtualThreadDownloader implements Downloader {
      * @throws NullPointerException if {@code client} is null
      */
     public VirtualThreadDownloader(HttpClient client) {
-        // TODO: check and keep the argument
+        throw new UnsupportedOperationException("TODO: check the argument (Objects.requireNonNull(client, \"client\")) and keep it");
     }
 
     @Override

@@ -18,6 +18,7 @@ public final class BackgroundReader {
     public static Result readWhileComputing(BufferedReader input) throws InterruptedException {
         Objects.requireNonNull(input, "input");
         // Written by the reader, read by the caller after join(): join() makes the writes visible.
+        // Local to the call: a second call starts afresh.
         AtomicReference<String> line = new AtomicReference<>();
         AtomicReference<IOException> failure = new AtomicReference<>();
         Thread reader = new Thread(() -> {
@@ -31,6 +32,11 @@ public final class BackgroundReader {
         long count = 0;
         long squares = 0;
         while (reader.isAlive()) {
+            if (Thread.interrupted()) {
+                reader.interrupt(); // stop waiting for the line, and do not leave the reader behind
+                reader.join();
+                throw new InterruptedException("interrupted while the line was being read");
+            }
             squares += count * count;
             count++;
         }

@@ -69,8 +69,16 @@ public class TemperatureFetcher {
         for (Thread thread : threads) {
             thread.start(); // all at once: the waiting overlaps
         }
-        for (Thread thread : threads) {
-            thread.join();
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException stop) {
+            threads.forEach(Thread::interrupt); // the caller is asked to stop: so are its city threads
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            throw stop;
         }
         if (failure.get() != null) {
             throw failure.get();

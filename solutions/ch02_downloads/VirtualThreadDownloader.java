@@ -36,6 +36,9 @@ public class VirtualThreadDownloader implements Downloader {
                     downloads.add(new Download(sites.get(i), bodies.get(i).get().length));
                 } catch (ExecutionException e) {
                     failures.add(new Failure(sites.get(i), Http.reason(e)));
+                } catch (InterruptedException stop) {
+                    threads.shutdownNow(); // the caller is asked to stop: so are the downloads still running
+                    throw stop;
                 }
             }
         }

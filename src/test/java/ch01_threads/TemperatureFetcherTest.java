@@ -5,22 +5,29 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import kit.Arguments;
+import kit.Eventually;
+import kit.Exercise;
 import kit.FakeServer;
+import kit.KitExtension;
 import kit.Measure;
 import kit.ObservedClient;
-import kit.Exercise;
 import kit.Points;
+import kit.Threads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -38,13 +45,26 @@ class TemperatureFetcherTest {
             "Toronto", "Charlottetown", "Quebec", "Regina");
     /** Unknown to the service; the space and the apostrophe need URL encoding. */
     private static final List<String> UNKNOWN = List.of("Saint John's", "Atlantis");
+    /** Known to the service only in the URL-encoding test. */
+    private static final String ENCODED = "St. John's & Mount Pearl";
+    /** A city the service fails for with a 500, and one whose connection it resets. */
+    private static final String ERROR = "Iqaluit";
+    private static final String RESET = "Whitehorse";
     // Nine overlapping requests could be up to 9x faster than nine in a row (CALIBRATION.md, ch01).
     private static final double SPEEDUP = 3.0;
     private static final Duration OVERLAP_DELAY = Duration.ofMillis(300);
+    /** The service's delay in the interrupt test: far longer than an interrupted call may take. */
+    private static final Duration SLOW = Duration.ofSeconds(2);
+    private static final Duration PROMPTLY = Duration.ofSeconds(1);
+    private static final Duration BOUND = Duration.ofSeconds(8);
 
     private final Map<String, Double> temperatures = new LinkedHashMap<>();
     private ObservedClient client;
     private TemperatureFetcher fetcher;
+
+    /** What one call of fetchWithThreads gave, and which of its city threads were alive the moment it returned. */
+    private record Fetched(Map<String, Double> temperatures, List<Thread> aliveAtReturn) {
+    }
 
     @BeforeEach
     void weatherService() {
@@ -56,6 +76,7 @@ class TemperatureFetcherTest {
     /** A weather service answering each city after {@code delay} with a temperature new every run. */
     private void serveWeather(Duration delay) {
         server.reset();
+        temperatures.clear();
         SplittableRandom random = new SplittableRandom();
         for (String city : CITIES) {
             double temperature = random.nextInt(-400, 400) / 10.0; // nothing to hard-code
@@ -63,8 +84,49 @@ class TemperatureFetcherTest {
             server.stub(get(urlPathEqualTo("/weather")).withQueryParam("city", equalTo(city))
                     .willReturn(aResponse().withBody(Double.toString(temperature)).withFixedDelay((int) delay.toMillis())));
         }
+        server.stub(get(urlPathEqualTo("/weather")).withQueryParam("city", equalTo(ERROR))
+                .willReturn(aResponse().withStatus(500).withBody("the service is down")));
+        server.stub(get(urlPathEqualTo("/weather")).withQueryParam("city", equalTo(RESET))
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         server.stub(get(urlPathEqualTo("/weather")).atPriority(10)
                 .willReturn(aResponse().withStatus(404).withBody("no such city")));
+    }
+
+    /**
+     * Starts fetchWithThreads on a thread the test starts (a caller like any other); the call notes
+     * which city threads are still alive the moment the method returns.
+     */
+    private Threads.Call<Fetched> startFetch(List<String> cities) {
+        client.forget(); // the senders of this call only
+        return Threads.start(() -> {
+            Map<String, Double> found = fetcher.fetchWithThreads(cities);
+            Thread caller = Thread.currentThread();
+            List<Thread> alive = client.senders().stream().filter(t -> t != caller && t.isAlive()).toList();
+            return new Fetched(found, alive);
+        });
+    }
+
+    /** fetchWithThreads on a thread of the test's; what it throws is rethrown. */
+    private Fetched fetchWithThreads(List<String> cities) throws Exception {
+        Threads.Call<Fetched> call = startFetch(cities);
+        Optional<Fetched> fetched = call.await(BOUND);
+        if (!call.isDone()) {
+            call.thread().interrupt();
+            KitExtension.requestFreshJvm("fetchWithThreads did not end");
+            throw new AssertionError("fetchWithThreads(" + cities.size() + " cities) was not done after "
+                    + BOUND.toSeconds() + " s");
+        }
+        return fetched.orElseThrow();
+    }
+
+    /** Every city of CITIES with its temperature: missing ones mean the threads were not waited for. */
+    private void assertEveryTemperature(Map<String, Double> found, String which) {
+        List<String> missing = CITIES.stream().filter(city -> !found.containsKey(city) || found.get(city) == null).toList();
+        assertThat(missing).as("%s returned without the temperature of %s (%d of %d cities): it returned before its"
+                + " threads had their answers. join() every thread before reading what they found", which, missing,
+                missing.size(), CITIES.size()).isEmpty();
+        assertThat(found).as("temperatures from %s (new random ones every run)", which)
+                .containsExactlyInAnyOrderEntriesOf(temperatures);
     }
 
     @Test
@@ -73,14 +135,14 @@ class TemperatureFetcherTest {
     @DisplayName("null arguments are refused, naming the argument")
     void nullsAreRefused() {
         URI service = server.url("");
-        assertThatThrownBy(() -> new TemperatureFetcher(null, client)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("weatherService");
-        assertThatThrownBy(() -> new TemperatureFetcher(service, null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("client");
-        assertThatThrownBy(() -> fetcher.fetchSequentially(null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("cities");
-        assertThatThrownBy(() -> fetcher.fetchWithThreads(null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("cities");
+        Arguments.assertRefused("new TemperatureFetcher(null, client)", NullPointerException.class, "weatherService",
+                () -> new TemperatureFetcher(null, client));
+        Arguments.assertRefused("new TemperatureFetcher(weatherService, null)", NullPointerException.class, "client",
+                () -> new TemperatureFetcher(service, null));
+        Arguments.assertRefused("fetchSequentially(null)", NullPointerException.class, "cities",
+                () -> fetcher.fetchSequentially(null));
+        Arguments.assertRefused("fetchWithThreads(null)", NullPointerException.class, "cities",
+                () -> fetcher.fetchWithThreads(null));
     }
 
     @Test
@@ -88,62 +150,106 @@ class TemperatureFetcherTest {
     @Points(1)
     @DisplayName("fetchSequentially gives the temperature of each of the nine cities")
     void sequentialGivesEachTemperature() {
-        assertThat(fetcher.fetchSequentially(CITIES)).as("temperatures (new random ones every run)")
-                .containsExactlyInAnyOrderEntriesOf(temperatures);
+        assertEveryTemperature(fetcher.fetchSequentially(CITIES), "fetchSequentially");
+    }
+
+    @Test
+    @Order(4)
+    @Points(1)
+    @DisplayName("a city name with spaces, an apostrophe and an ampersand is sent URL-encoded, by both methods")
+    void cityNamesAreEncoded() throws Exception {
+        double temperature = new SplittableRandom().nextInt(-400, 400) / 10.0;
+        server.stub(get(urlPathEqualTo("/weather")).withQueryParam("city", equalTo(ENCODED))
+                .willReturn(aResponse().withBody(Double.toString(temperature))));
+        String hint = "URL-encode the city name: URLEncoder.encode(city, StandardCharsets.UTF_8)";
+        assertThat(answer("fetchSequentially(\"" + ENCODED + "\")", hint, () -> fetcher.fetchSequentially(List.of(ENCODED))))
+                .as("fetchSequentially(\"%s\"): %s", ENCODED, hint).containsExactlyEntriesOf(Map.of(ENCODED, temperature));
+        assertThat(answer("fetchWithThreads(\"" + ENCODED + "\")", hint, () -> fetchWithThreads(List.of(ENCODED)).temperatures()))
+                .as("fetchWithThreads(\"%s\"): %s", ENCODED, hint).containsExactlyEntriesOf(Map.of(ENCODED, temperature));
+    }
+
+    /** What {@code call} returns; if it throws (a stub's TODO aside), a failure saying what and the hint. */
+    private static Map<String, Double> answer(String what, String hint, Callable<Map<String, Double>> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            Arguments.unlessTodo(e);
+            throw new AssertionError(what + " threw " + e + ": " + hint, e);
+        }
     }
 
     @Test
     @Order(3)
     @Points(1)
     @DisplayName("fetchWithThreads gives the temperature of each of the nine cities")
-    void threadsGiveEachTemperature() throws InterruptedException {
-        assertThat(fetcher.fetchWithThreads(CITIES)).as("temperatures (new random ones every run)")
-                .containsExactlyInAnyOrderEntriesOf(temperatures);
-    }
-
-    @Test
-    @Order(4)
-    @Points(2)
-    @DisplayName("fetchWithThreads has all nine requests in flight at once, each from its own platform thread")
-    void allNineInFlightAtOnce() throws InterruptedException {
-        // A longer delay than D, best of up to 3 rounds: a busy machine can hold one thread back (CALIBRATION.md).
-        serveWeather(OVERLAP_DELAY);
-        int maxInFlight = 0;
-        for (int round = 0; round < 3 && maxInFlight < CITIES.size(); round++) {
-            client.forget(); // the senders of this round only
-            long start = System.nanoTime();
-            fetcher.fetchWithThreads(CITIES);
-            maxInFlight = Math.max(maxInFlight, server.maxInFlight(served -> served.startNanos() >= start));
-        }
-        Measure.log("max in flight", maxInFlight);
-        assertThat(maxInFlight)
-                .as("requests the weather service saw in flight at one moment (of 9): 1 means each thread finished"
-                        + " before the next one started. Start every thread first, then join them in a second loop.")
-                .isEqualTo(CITIES.size());
-        assertThat(client.senders())
-                .as("threads that sent the requests: one new platform thread per city, not the caller")
-                .hasSize(CITIES.size())
-                .doesNotContain(Thread.currentThread())
-                .noneMatch(Thread::isVirtual);
+    void threadsGiveEachTemperature() throws Exception {
+        assertEveryTemperature(fetchWithThreads(CITIES).temperatures(), "fetchWithThreads");
     }
 
     @Test
     @Order(5)
-    @Points(1)
-    @DisplayName("no city thread is still running when fetchWithThreads returns")
-    void noThreadOutlivesTheCall() throws InterruptedException {
-        fetcher.fetchWithThreads(CITIES);
-        assertThat(client.senders()).as("city threads still alive after fetchWithThreads returned: join() each one")
-                .isNotEmpty().noneMatch(Thread::isAlive);
+    @Points(2)
+    @DisplayName("fetchWithThreads has all nine requests in flight at once, each from its own platform thread")
+    void allNineInFlightAtOnce() throws Exception {
+        // A longer delay than D, best of up to 3 rounds: a busy machine can hold one thread back (CALIBRATION.md).
+        serveWeather(OVERLAP_DELAY);
+        client.recordLiveThreads();
+        int maxInFlight = 0;
+        int aliveTogether = 0;
+        Thread caller = null;
+        for (int round = 0; round < 3 && maxInFlight < CITIES.size(); round++) {
+            long start = System.nanoTime();
+            Threads.Call<Fetched> call = startFetch(CITIES);
+            call.await(BOUND);
+            caller = call.thread();
+            maxInFlight = Math.max(maxInFlight, server.maxInFlight(served -> served.startNanos() >= start));
+            aliveTogether = Math.max(aliveTogether, client.mostSendersAliveAtOnce());
+        }
+        Measure.log("max in flight", maxInFlight);
+        Thread callingThread = caller;
+        assertThat(client.senders())
+                .as("every request was sent by the thread that called fetchWithThreads: run() runs a thread's body"
+                        + " right there, on the calling thread; start() runs it on a new thread")
+                .isNotEqualTo(Set.of(callingThread));
+        // Threads started and joined one by one are never alive together; threads kept waiting by a lock are.
+        if (maxInFlight < CITIES.size() && aliveTogether > CITIES.size() / 2) {
+            throw new AssertionError(aliveTogether + " city threads were alive at once, but the weather"
+                    + " service saw at most " + maxInFlight + " requests in flight at one moment: something makes"
+                    + " the threads wait for one another (a lock held while sending?). Each thread sends its own"
+                    + " request; the client may be used by many threads at once");
+        }
+        assertThat(maxInFlight)
+                .as("requests the weather service saw in flight at one moment (of 9): fewer means each thread"
+                        + " finished before the next one started. Start every thread first, then join them in a"
+                        + " second loop.")
+                .isEqualTo(CITIES.size());
+        assertThat(client.senders())
+                .as("threads that sent the requests: one new platform thread per city, not the caller")
+                .hasSize(CITIES.size())
+                .doesNotContain(callingThread)
+                .noneMatch(Thread::isVirtual);
     }
 
     @Test
     @Order(6)
     @Points(1)
-    @DisplayName("fetchWithThreads is at least 3x faster than fetchSequentially")
+    @DisplayName("no city thread is still running when fetchWithThreads returns")
+    void noThreadOutlivesTheCall() throws Exception {
+        Fetched fetched = fetchWithThreads(CITIES);
+        assertThat(fetched.aliveAtReturn()).as("city threads still alive at the moment fetchWithThreads returned:"
+                + " join() each one").isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    @Points(1)
+    @DisplayName("fetchWithThreads is at least 3x faster than fetchSequentially, with every temperature")
     void threadsAreFaster() throws Exception {
-        Measure.Speedup speedup = Measure.speedup(() -> fetcher.fetchSequentially(CITIES),
-                () -> fetcher.fetchWithThreads(CITIES), 3);
+        Optional<Measure.Speedup> measured = Threads.start(() -> Measure.speedup(
+                () -> assertEveryTemperature(fetcher.fetchSequentially(CITIES), "fetchSequentially"),
+                () -> assertEveryTemperature(fetcher.fetchWithThreads(CITIES), "fetchWithThreads"), 3)).await(BOUND);
+        Measure.Speedup speedup = measured.orElseThrow(() -> new AssertionError("the timing was not done after "
+                + BOUND.toSeconds() + " s"));
         Measure.log("speedup", speedup);
         assertThat(speedup.ratio())
                 .as("speedup of fetchWithThreads over fetchSequentially, best of 3 rounds: %s. About 1x means the"
@@ -152,35 +258,115 @@ class TemperatureFetcherTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Points(1)
     @DisplayName("fetchSequentially names every unknown city in one CityNotFoundException")
     void sequentialNamesEveryUnknownCity() {
         List<String> cities = Stream.concat(UNKNOWN.stream(), CITIES.stream()).toList();
-        CityNotFoundException thrown = catchThrowableOfType(CityNotFoundException.class,
-                () -> fetcher.fetchSequentially(cities));
-        assertThat(thrown).as("CityNotFoundException for %s", UNKNOWN).isNotNull();
-        assertThat(thrown.cities()).as("the cities it names: every unknown one, not only the first")
-                .containsExactlyInAnyOrderElementsOf(UNKNOWN);
+        Throwable thrown = Arguments.thrownBy(() -> fetcher.fetchSequentially(cities));
+        assertThat(thrown).as("what fetchSequentially threw for %s among known cities: a CityNotFoundException naming"
+                + " them (the service answers 404 for a city it does not know)", UNKNOWN)
+                .isInstanceOf(CityNotFoundException.class);
+        assertThat(((CityNotFoundException) thrown).cities()).as("the cities it names: every unknown one, not only"
+                + " the first").containsExactlyInAnyOrderElementsOf(UNKNOWN);
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Points(2)
     @DisplayName("fetchWithThreads names every unknown city together, after every thread is joined")
-    void threadsNameEveryUnknownCityAfterJoining() {
+    void threadsNameEveryUnknownCityAfterJoining() throws Exception {
         // The unknown cities answer at once, the others only after D: thrown too early, it leaves them waiting.
         List<String> cities = new ArrayList<>(UNKNOWN);
         cities.addAll(CITIES);
-        CityNotFoundException thrown = catchThrowableOfType(CityNotFoundException.class,
-                () -> fetcher.fetchWithThreads(cities));
+        Threads.Call<Fetched> call = startFetch(cities);
+        Throwable thrown = Arguments.unlessTodo(call.thrown(BOUND));
         int unanswered = client.unanswered();
-        assertThat(thrown).as("CityNotFoundException for %s", UNKNOWN).isNotNull();
+        assertThat(thrown).as("what fetchWithThreads threw for %s among known cities: a CityNotFoundException naming"
+                + " them", UNKNOWN).isInstanceOf(CityNotFoundException.class);
         assertThat(unanswered)
                 .as("requests still waiting for their answer when CityNotFoundException reached the caller: throw"
                         + " only after every thread is joined")
                 .isZero();
-        assertThat(thrown.cities()).as("the cities it names: every unknown one, gathered from all threads")
-                .containsExactlyInAnyOrderElementsOf(UNKNOWN);
+        assertThat(((CityNotFoundException) thrown).cities()).as("the cities it names: every unknown one, gathered"
+                + " from all threads").containsExactlyInAnyOrderElementsOf(UNKNOWN);
+    }
+
+    @Test
+    @Order(10)
+    @Points(1)
+    @DisplayName("fetchWithThreads reports a 500 and a reset connection as UncheckedIOException, after every thread is joined")
+    void failuresReachTheCaller() throws Exception {
+        for (String failing : List.of(ERROR, RESET)) {
+            List<String> cities = new ArrayList<>(CITIES);
+            cities.add(4, failing);
+            String what = failing.equals(ERROR) ? "answered 500" : "reset the connection";
+            Threads.Call<Fetched> call = startFetch(cities);
+            Throwable thrown = Arguments.unlessTodo(call.thrown(BOUND));
+            int unanswered = client.unanswered();
+            assertThat(thrown)
+                    .as("what fetchWithThreads threw when the service %s for %s: an exception on a city thread must"
+                            + " reach the caller (keep it and rethrow it after join()), not vanish with the thread",
+                            what, failing)
+                    .isInstanceOf(UncheckedIOException.class);
+            assertThat(unanswered).as("requests still waiting for their answer when the UncheckedIOException reached"
+                    + " the caller: throw only after every thread is joined").isZero();
+        }
+    }
+
+    @Test
+    @Order(11)
+    @Points(1)
+    @DisplayName("one fetcher used twice: each call reports its own cities only")
+    void callsDoNotShareResults() throws Exception {
+        List<String> first = CITIES.subList(0, 5);
+        List<String> second = CITIES.subList(5, 8);
+        String hint = "what one call found must not carry over to the next: keep the results and the unknown cities"
+                + " of a call inside the call, not in fields";
+        List<String> withUnknown = List.of(UNKNOWN.get(1), CITIES.get(0));
+        assertThat(Arguments.thrownBy(() -> fetchWithThreads(withUnknown)))
+                .as("what fetchWithThreads(%s) threw", withUnknown).isInstanceOf(CityNotFoundException.class);
+        String then = "fetchWithThreads(" + first + ") after fetchWithThreads(" + withUnknown + ")";
+        assertThat(answer(then, hint, () -> fetchWithThreads(first).temperatures()).keySet())
+                .as("cities reported by %s: %s", then, hint).containsExactlyInAnyOrderElementsOf(first);
+        then = "fetchWithThreads(" + second + ") after fetchWithThreads(" + first + ")";
+        assertThat(answer(then, hint, () -> fetchWithThreads(second).temperatures()).keySet())
+                .as("cities reported by %s: %s", then, hint).containsExactlyInAnyOrderElementsOf(second);
+        then = "fetchSequentially(" + first + ") after those calls";
+        assertThat(answer(then, hint, () -> fetcher.fetchSequentially(first)).keySet())
+                .as("cities reported by %s: %s", then, hint).containsExactlyInAnyOrderElementsOf(first);
+    }
+
+    @Test
+    @Order(12)
+    @Points(1)
+    @DisplayName("interrupted while it waits, fetchWithThreads throws InterruptedException at once and its city threads end")
+    void interruptStopsTheWait() throws Exception {
+        serveWeather(SLOW);
+        Threads.Call<Fetched> call = startFetch(CITIES);
+        try {
+            Eventually.within(BOUND, "the weather service saw no request from fetchWithThreads",
+                    () -> assertThat(server.inFlight() > 0 || call.isDone()).isTrue());
+            if (call.isDone()) {
+                Arguments.unlessTodo(call.thrown(Duration.ZERO));
+                throw new AssertionError("fetchWithThreads ended before the weather service (answering after "
+                        + SLOW.toSeconds() + " s) had answered: " + call.thrown(Duration.ZERO));
+            }
+            call.thread().interrupt();
+            Throwable thrown = Arguments.unlessTodo(call.thrown(PROMPTLY));
+            assertThat(call.isDone())
+                    .as("fetchWithThreads was still waiting %d ms after its caller was interrupted (the service takes"
+                            + " %d s): do not swallow the interrupt; let join()'s InterruptedException end the wait",
+                            PROMPTLY.toMillis(), SLOW.toSeconds())
+                    .isTrue();
+            assertThat(thrown).as("what fetchWithThreads threw when its caller was interrupted: do not swallow the"
+                    + " interrupt, or turn it into another exception").isInstanceOf(InterruptedException.class);
+            List<Thread> cityThreads = client.senders().stream().filter(t -> t != call.thread()).toList();
+            Eventually.within(PROMPTLY, "city threads were still waiting for the service " + PROMPTLY.toMillis()
+                    + " ms after fetchWithThreads threw: interrupt() them when you stop waiting for them",
+                    () -> assertThat(cityThreads).noneMatch(Thread::isAlive));
+        } finally {
+            call.thrown(BOUND.multipliedBy(2)); // a call that swallowed the interrupt ends when the service answers
+        }
     }
 }

@@ -9,7 +9,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.concurrent.Callable;
+import kit.Arguments;
+import kit.Eventually;
 import kit.FakeServer;
+import kit.KitExtension;
 import kit.Measure;
 import kit.Threads;
 
@@ -127,7 +131,10 @@ final class DownloadChecks {
                     + " server saw at most %d requests in flight at once. Are all requests sent before any is"
                     + " waited for (no join() or get() inside the loop that sends)?", CROWD, CROWD_DELAY.toMillis(),
                     ROUND_BOUND.toSeconds(), inFlight).isPresent();
-            assertThat(report.get().downloads()).as("sites downloaded of the %d", CROWD).hasSize(CROWD);
+            assertThat(report.get().downloads()).as("sites downloaded of the %d%s", CROWD, round == 0 ? ""
+                    : " in round " + (round + 1) + ", the same downloader's call number " + (round + 1) + ": more"
+                    + " means what an earlier call downloaded carried over; keep what a call needs (its pool, its"
+                    + " sessions, its results) inside the call, not in fields").hasSize(CROWD);
             Round measured = new Round(inFlight, Duration.ofNanos(System.nanoTime() - start));
             Measure.log("round " + round, measured);
             if (best == null || measured.good() || measured.maxInFlight() > best.maxInFlight()) {
@@ -148,5 +155,89 @@ final class DownloadChecks {
         assertThat(best.elapsed()).as("time for %d sites that each answer after %d ms, best round (%s): all at once"
                 + " takes little more than one delay", CROWD, CROWD_DELAY.toMillis(), best)
                 .isLessThanOrEqualTo(CROWD_TIME);
+    }
+
+    /** Sites that take this long in the interrupt checks: far longer than an interrupted call may go on. */
+    static final Duration SLOW = Duration.ofSeconds(2);
+    static final Duration PROMPTLY = Duration.ofSeconds(1);
+    private static final String OWN_CALL = "each call must work as the first did and report its own sites only: keep"
+            + " what a call needs (its pool, its sessions, its results) inside the call, not in fields";
+
+    /**
+     * One downloader called twice: the second call, after a first one with a failing site, reports
+     * exactly its own sites, in input order, and no failure.
+     */
+    static void assertCallsIndependent(FakeServer server, Downloader downloader) throws Exception {
+        List<URI> first = new ArrayList<>(quickSites(server, 4));
+        first.add(2, server.failing("first-error", 500));
+        answer("the first downloadAll", () -> downloader.downloadAll(first));
+        List<URI> second = server.sites("second", 6, Duration.ofMillis(10), Duration.ofMillis(40));
+        DownloadReport report = answer("the second downloadAll on the same downloader", () -> downloader.downloadAll(second));
+        assertThat(report.failures()).as("failures reported by the second call on the same downloader (none of its"
+                + " sites fails; the first call had one): %s", OWN_CALL).isEmpty();
+        assertThat(report.downloads()).as("downloads reported by the second call on the same downloader: its own %d"
+                + " sites, in input order: %s", second.size(), OWN_CALL)
+                .containsExactlyElementsOf(second.stream().map(site -> new Download(site, server.size(site))).toList());
+    }
+
+    private static DownloadReport answer(String what, Callable<DownloadReport> call) throws Exception {
+        try {
+            return call.call();
+        } catch (RuntimeException e) {
+            Arguments.unlessTodo(e);
+            throw new AssertionError(what + " threw " + e + ": " + OWN_CALL, e);
+        }
+    }
+
+    /**
+     * downloadAll on a thread of the test's, over sites that each take {@link #SLOW}; once the
+     * server sees a request, the caller is interrupted: the call must end at once with an
+     * InterruptedException, the downloads still running stopped.
+     */
+    static void assertInterruptStops(FakeServer server, Downloader downloader) throws Exception {
+        List<URI> sites = server.sites("slow", 8, SLOW, SLOW);
+        Threads.Call<DownloadReport> call = Threads.start(() -> downloader.downloadAll(sites));
+        try {
+            Eventually.within(ROUND_BOUND, "the server saw no request from downloadAll",
+                    () -> assertThat(server.inFlight() > 0 || call.isDone()).isTrue());
+            if (call.isDone()) {
+                Arguments.unlessTodo(call.thrown(Duration.ZERO));
+                throw new AssertionError("downloadAll ended before any of its sites (each answering after "
+                        + SLOW.toSeconds() + " s) could answer: " + call.thrown(Duration.ZERO));
+            }
+            long interrupted = System.nanoTime();
+            call.thread().interrupt();
+            Throwable thrown = Arguments.unlessTodo(call.thrown(PROMPTLY));
+            boolean prompt = call.isDone();
+            if (!prompt) {
+                thrown = Arguments.unlessTodo(call.thrown(SLOW.multipliedBy(3)));
+            }
+            long took = Duration.ofNanos(System.nanoTime() - interrupted).toMillis();
+            Measure.log("ms from interrupt to end", took);
+            if (!call.isDone()) {
+                KitExtension.requestFreshJvm("an interrupted downloadAll did not end");
+                throw new AssertionError("downloadAll was still running " + took + " ms after its caller was"
+                        + " interrupted (each site answers after " + SLOW.toSeconds() + " s): when interrupted, stop"
+                        + " the downloads still running and throw InterruptedException");
+            }
+            if (thrown == null) {
+                DownloadReport report = call.await(Duration.ZERO).orElseThrow();
+                boolean reported = report.failures().stream().anyMatch(f -> f.reason().contains("Interrupted"));
+                throw new AssertionError("downloadAll returned a report " + took + " ms after its caller was"
+                        + " interrupted, instead of throwing InterruptedException: " + (reported
+                        ? "an interrupt is not a failed site; let it propagate (and stop the downloads still running)"
+                        : "it went on waiting as if nothing had happened. Wait in a way that answers an interrupt"
+                        + " (Future.get() throws InterruptedException; CompletableFuture.join() does not)"));
+            }
+            if (!(thrown instanceof InterruptedException)) {
+                throw new AssertionError("downloadAll threw " + thrown + " when its caller was interrupted: an"
+                        + " interrupt is not a failed site; let the InterruptedException propagate", thrown);
+            }
+            assertThat(prompt).as("downloadAll threw InterruptedException only %d ms after its caller was interrupted,"
+                    + " once the downloads still running had finished: stop them (shutdownNow()) before you rethrow"
+                    + " it", took).isTrue();
+        } finally {
+            call.thrown(SLOW.multipliedBy(3)); // a call that ignored the interrupt ends when its sites have answered
+        }
     }
 }

@@ -134,8 +134,12 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
                 .notifier(new Quiet())
                 .extensions(new Watcher());
         wireMock = new WireMockServer(options);
-        wireMock.start();
-        warmUp();
+        // Jetty's threads, and the scheduler its first connection starts, are the kit's own.
+        KitThreads.ownStartedBy(() -> {
+            wireMock.start();
+            warmUp();
+            return null;
+        }, thread -> true);
     }
 
     /**
@@ -266,6 +270,11 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
     /** Every request seen since the last reset, in the order they arrived. */
     public List<Served> served() {
         return served.values().stream().sorted(Comparator.comparingLong(Served::startNanos)).toList();
+    }
+
+    /** How many requests are being served right now (the interrupt checks wait for the first). */
+    public int inFlight() {
+        return (int) served.values().stream().filter(s -> !s.done()).count();
     }
 
     /** The most requests in flight at one moment since the last reset. */

@@ -1,13 +1,13 @@
 package kit;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import org.awaitility.core.ConditionTimeoutException;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -95,21 +95,56 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
         if (context.getExecutionException().isPresent()) {
             return; // the first failure is the one worth reading
         }
+        // Only the kit's own threads and the JDK's shared ones are let off, known by identity: a
+        // daemon thread or a pool thread the exercise started and left is a leak like any other.
         Set<Thread> leaked = startedSince(context);
-        leaked.removeIf(thread -> thread.isDaemon() || thread.getName().startsWith("junit-"));
+        leaked.removeIf(KitThreads::isKits);
         if (leaked.isEmpty()) {
             return;
         }
+        // A pool shut down a moment ago, or the test runner's own thread, is ending: give them time.
+        long deadline = System.nanoTime() + GRACE.toNanos();
         try {
-            await().atMost(GRACE).until(() -> leaked.stream().noneMatch(Thread::isAlive));
-        } catch (ConditionTimeoutException stillThere) {
-            leaked.removeIf(thread -> !thread.isAlive());
+            for (Thread thread : leaked) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    thread.join(Duration.ofNanos(left));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leaked.removeIf(thread -> !thread.isAlive());
+        if (!leaked.isEmpty()) {
             if (leaked.stream().anyMatch(thread -> thread.getState() == Thread.State.RUNNABLE)) {
                 requestFreshJvm("threads left running");
             }
-            throw new AssertionError("threads left running after the exercise returned (shut down your pool,"
-                    + " join your threads): \n" + ThreadReport.describe(leaked));
+            throw new AssertionError("threads left running after the exercise returned (daemon threads count"
+                    + " too): " + likelyMistake(leaked) + ":\n" + ThreadReport.describe(leaked));
         }
+    }
+
+    /** What probably left these threads behind, read from where they wait. */
+    private static String likelyMistake(Set<Thread> leaked) {
+        Set<String> hints = new LinkedHashSet<>();
+        for (Thread thread : leaked) {
+            String stack = Arrays.stream(thread.getStackTrace()).map(StackTraceElement::toString)
+                    .collect(Collectors.joining("\n"));
+            if (stack.contains("WatchService")) {
+                hints.add("a thread still waits on a WatchService: close the WatchService, so that its take() ends,"
+                        + " and join that thread");
+            } else if (stack.contains("ThreadPoolExecutor.getTask") || stack.contains("ForkJoinPool.awaitWork")
+                    || stack.contains("ScheduledThreadPoolExecutor")) {
+                hints.add("idle pool threads wait for tasks: shut down your pool (close() or shutdown(), in a finally"
+                        + " block or try-with-resources, so that an exception does not skip it)");
+            } else if (stack.contains("ThreadPoolExecutor.runWorker")) {
+                hints.add("pool threads are still busy: shut down your pool and wait for it (shutdownNow() interrupts"
+                        + " what is still running), also when the call ends with an exception");
+            } else {
+                hints.add("threads you started are still running: join your threads (or stop them) before returning");
+            }
+        }
+        return String.join("; ", hints);
     }
 
     @SuppressWarnings("unchecked")
@@ -124,6 +159,7 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
     }
 
     private static Set<Thread> liveThreads() {
+        KitThreads.init(); // the JDK's shared threads started and known before any exercise runs
         return new HashSet<>(List.copyOf(Thread.getAllStackTraces().keySet()));
     }
 }

@@ -101,6 +101,11 @@ public final class Measure {
         return new Speedup(baselineTime, best(0, rounds, candidate));
     }
 
+    /** The CPU time the calling thread has used so far, in nanoseconds (ThreadMXBean). */
+    public static long currentThreadCpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     /**
      * How many platform threads the JVM started while {@code work} ran (virtual threads are not
      * counted). Count only where nothing else starts threads meanwhile: the fake server and

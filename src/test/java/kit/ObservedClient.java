@@ -1,6 +1,8 @@
 package kit;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.ProxySelector;
@@ -8,10 +10,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,12 +38,16 @@ public final class ObservedClient extends HttpClient {
 
     private static final int CLIENT_THREADS = 4;
     private static final AtomicInteger CLIENTS = new AtomicInteger();
+    private static final ThreadMXBean LIVE = ManagementFactory.getThreadMXBean();
 
     private final HttpClient http;
     private final ThreadPoolExecutor executor;
     private final Duration timeout;
     private final Set<Thread> senders = ConcurrentHashMap.newKeySet();
     private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicInteger blockingSends = new AtomicInteger();
+    private final Queue<long[]> liveAtSend = new ConcurrentLinkedQueue<>();
+    private volatile boolean recordingLive;
 
     /** A client whose requests time out after {@code timeout} unless they carry their own. */
     public ObservedClient(Duration timeout) {
@@ -48,14 +58,15 @@ public final class ObservedClient extends HttpClient {
                 task -> {
                     Thread thread = new Thread(task, "test-client-" + id + "-" + threads.incrementAndGet());
                     thread.setDaemon(true);
-                    return thread;
+                    return KitThreads.own(thread);
                 });
         executor.prestartAllCoreThreads();
-        http = HttpClient.newBuilder()
+        // The JDK client starts a selector thread of its own as it is built: the kit's, not the exercise's.
+        http = KitThreads.ownStartedBy(() -> HttpClient.newBuilder()
                 .version(Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .executor(executor)
-                .build();
+                .build(), thread -> thread.getClass().getModule() == HttpClient.class.getModule());
     }
 
     /** The threads that called {@code send} or {@code sendAsync}, each once. */
@@ -68,13 +79,45 @@ public final class ObservedClient extends HttpClient {
         return unanswered.get();
     }
 
+    /** Calls of the blocking {@code send} so far (a thread waited in each). */
+    public int blockingSends() {
+        return blockingSends.get();
+    }
+
+    /**
+     * From now on, records at each request which platform threads were alive, so that
+     * {@link #mostSendersAliveAtOnce()} can tell threads that ran together from threads that ran
+     * one after another.
+     */
+    public void recordLiveThreads() {
+        recordingLive = true;
+    }
+
+    /**
+     * The most sender threads (those that sent a request since the last {@link #forget()}) that
+     * were alive at the moment one of them sent its request; needs {@link #recordLiveThreads()}.
+     */
+    public int mostSendersAliveAtOnce() {
+        Set<Long> ids = new HashSet<>();
+        senders.forEach(thread -> ids.add(thread.threadId()));
+        int most = 0;
+        for (long[] alive : liveAtSend) {
+            most = Math.max(most, (int) Arrays.stream(alive).filter(ids::contains).count());
+        }
+        return most;
+    }
+
     /** Forgets the senders seen so far. */
     public void forget() {
         senders.clear();
+        liveAtSend.clear();
     }
 
     private HttpRequest withTimeout(HttpRequest request) {
         senders.add(Thread.currentThread());
+        if (recordingLive) {
+            liveAtSend.add(LIVE.getAllThreadIds());
+        }
         if (request.timeout().isPresent()) {
             return request;
         }
@@ -85,6 +128,7 @@ public final class ObservedClient extends HttpClient {
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
         HttpRequest timed = withTimeout(request);
+        blockingSends.incrementAndGet();
         unanswered.incrementAndGet();
         try {
             return http.send(timed, handler);

@@ -57,7 +57,7 @@ public final class Threads {
                 }
             }); // a default name: code under test cannot tell the test's threads from any other
             worker.setDaemon(true); // a deadlocked racer must not keep the JVM alive
-            workers.add(worker);
+            workers.add(KitThreads.own(worker));
             worker.start();
         }
         ready.await();
@@ -99,6 +99,99 @@ public final class Threads {
     }
 
     /**
+     * A call running on a platform thread the kit started for it (with a name like any other
+     * program's), so that a test can interrupt the caller while it waits or measure the CPU time
+     * the caller spent. See {@link #start}.
+     */
+    public static final class Call<T> {
+
+        private final Thread thread;
+        private final CompletableFuture<T> result = new CompletableFuture<>();
+        private volatile long cpuNanos = -1;
+        private volatile long wallNanos = -1;
+
+        private Call(Callable<T> call) {
+            thread = KitThreads.own(new Thread(() -> {
+                long wallStart = System.nanoTime();
+                long cpuStart = Measure.currentThreadCpuNanos();
+                try {
+                    T value = call.call();
+                    record(wallStart, cpuStart);
+                    result.complete(value);
+                } catch (Throwable t) {
+                    record(wallStart, cpuStart);
+                    result.completeExceptionally(t);
+                }
+            }));
+        }
+
+        private void record(long wallStart, long cpuStart) {
+            cpuNanos = Measure.currentThreadCpuNanos() - cpuStart;
+            wallNanos = System.nanoTime() - wallStart;
+        }
+
+        /** The thread that makes the call: interrupt it to interrupt the caller. */
+        public Thread thread() {
+            return thread;
+        }
+
+        /** The CPU time the calling thread spent in the call, once it is over. */
+        public Duration cpuTime() {
+            return Duration.ofNanos(cpuNanos);
+        }
+
+        /** The wall time the call took, once it is over. */
+        public Duration wallTime() {
+            return Duration.ofNanos(wallNanos);
+        }
+
+        /** Whether the call has returned or thrown. */
+        public boolean isDone() {
+            return result.isDone();
+        }
+
+        /**
+         * Waits at most {@code bound} for the call: empty if it is still running, else its result
+         * (a null result as empty too: use {@link #isDone()}); what it threw is rethrown here as it is.
+         */
+        public Optional<T> await(Duration bound) throws Exception {
+            try {
+                return Optional.ofNullable(result.get(bound.toNanos(), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException late) {
+                return Optional.empty();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Exception exception) {
+                    throw exception;
+                }
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                throw e;
+            }
+        }
+
+        /** What the call threw (after waiting at most {@code bound}), or null if it returned or is still running. */
+        public Throwable thrown(Duration bound) throws InterruptedException {
+            try {
+                result.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+                return null;
+            } catch (TimeoutException late) {
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause();
+            }
+        }
+    }
+
+    /** Starts {@code call} on a new platform thread of the kit's and returns at once. */
+    public static <T> Call<T> start(Callable<T> call) {
+        Call<T> started = new Call<>(call);
+        started.thread.start();
+        return started;
+    }
+
+    /**
      * Runs {@code call} on a thread of its own and waits at most {@code bound}: its result, or
      * empty if it was not done in time (then it is interrupted and the tests after this one get a
      * fresh JVM). What it throws is rethrown here.
@@ -113,7 +206,7 @@ public final class Threads {
             }
         });
         worker.setDaemon(true);
-        worker.start();
+        KitThreads.own(worker).start();
         try {
             return Optional.ofNullable(result.get(bound.toNanos(), TimeUnit.NANOSECONDS));
         } catch (TimeoutException late) {

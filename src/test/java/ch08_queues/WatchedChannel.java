@@ -1,0 +1,168 @@
+package ch08_queues;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The channel the tests hand to {@code PoisonPill.transfer}: a queue that records who put and
+ * who took what, in order, notices a reader asking while it is empty, and can hold the writer
+ * at one number (a writer that pauses) until the test releases it.
+ */
+final class WatchedChannel extends LinkedBlockingQueue<Long> {
+
+    /** One put or take: the value and the thread that moved it. */
+    record Move(long value, Thread thread) {
+    }
+
+    private final List<Move> puts = new ArrayList<>();
+    private final List<Move> takes = new ArrayList<>();
+    private final AtomicInteger emptyAsks = new AtomicInteger();
+    private final long holdAt;
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    /** A channel that never holds the writer. */
+    WatchedChannel() {
+        this(Long.MIN_VALUE);
+    }
+
+    /** A channel whose writer, about to put {@code holdAt}, waits until {@link #release()}. */
+    WatchedChannel(long holdAt) {
+        this.holdAt = holdAt;
+    }
+
+    private void putting(Long value) {
+        if (value != null && value == holdAt) {
+            held.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void recordPut(Long value) {
+        synchronized (puts) {
+            puts.add(new Move(value, Thread.currentThread()));
+        }
+    }
+
+    private Long recordTake(Long value) {
+        if (value != null) {
+            synchronized (takes) {
+                takes.add(new Move(value, Thread.currentThread()));
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public void put(Long value) throws InterruptedException {
+        putting(value);
+        super.put(value);
+        recordPut(value);
+    }
+
+    @Override
+    public boolean offer(Long value) {
+        putting(value);
+        boolean added = super.offer(value);
+        if (added) {
+            recordPut(value);
+        }
+        return added;
+    }
+
+    @Override
+    public boolean offer(Long value, long timeout, TimeUnit unit) throws InterruptedException {
+        putting(value);
+        boolean added = super.offer(value, timeout, unit);
+        if (added) {
+            recordPut(value);
+        }
+        return added;
+    }
+
+    @Override
+    public Long take() throws InterruptedException {
+        if (isEmpty()) {
+            emptyAsks.incrementAndGet();
+        }
+        return recordTake(super.take());
+    }
+
+    @Override
+    public Long poll() {
+        Long value = super.poll();
+        if (value == null) {
+            emptyAsks.incrementAndGet();
+        }
+        return recordTake(value);
+    }
+
+    @Override
+    public Long poll(long timeout, TimeUnit unit) throws InterruptedException {
+        if (isEmpty()) {
+            emptyAsks.incrementAndGet();
+        }
+        return recordTake(super.poll(timeout, unit));
+    }
+
+    @Override
+    public int drainTo(Collection<? super Long> sink) {
+        return drainTo(sink, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super Long> sink, int max) {
+        List<Long> drained = new ArrayList<>();
+        int n = super.drainTo(drained, max);
+        if (n == 0) {
+            emptyAsks.incrementAndGet();
+        }
+        drained.forEach(this::recordTake);
+        sink.addAll(drained);
+        return n;
+    }
+
+    /** Whether the writer is held (or was, before {@link #release()}). */
+    boolean isHeld() {
+        return held.getCount() == 0;
+    }
+
+    void release() {
+        release.countDown();
+    }
+
+    /** How often a reader asked for a value while the channel was empty. */
+    int emptyAsks() {
+        return emptyAsks.get();
+    }
+
+    List<Move> puts() {
+        synchronized (puts) {
+            return List.copyOf(puts);
+        }
+    }
+
+    List<Move> takes() {
+        synchronized (takes) {
+            return List.copyOf(takes);
+        }
+    }
+
+    /** The threads that took values, in the order they first did. */
+    Set<Thread> readers() {
+        Set<Thread> readers = new LinkedHashSet<>();
+        takes().forEach(move -> readers.add(move.thread()));
+        return readers;
+    }
+}
