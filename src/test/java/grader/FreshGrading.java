@@ -108,7 +108,11 @@ public final class FreshGrading implements Callable<Integer> {
             }
             return status;
         } finally {
-            delete(work);
+            try {
+                delete(work);
+            } catch (IOException e) {
+                note(log, "could not remove the fresh copy " + work + ": " + e); // the reports are kept all the same
+            }
         }
     }
 
