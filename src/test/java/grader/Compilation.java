@@ -182,7 +182,8 @@ final class Compilation {
     }
 
     /** The package a source file declares, read by the compiler's own parser ("" for none). */
-    private String packageOf(Path file) throws IOException {
+    static String packageOf(Path file) throws IOException {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
             JavacTask task = (JavacTask) javac.getTask(null, files, d -> { }, List.of("-proc:none"), null,
                     files.getJavaFileObjects(file));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,13 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--results", description = "where the reports go (default: target/grading)")
     Path results;
 
+    @Option(names = "--hide", description = "a folder the test JVM must not see, besides the kit's answers (batch grading:"
+            + " the other submissions)")
+    List<Path> hide = new ArrayList<>();
+
+    /** What the reports say first (a packaged grader: which submitted files were graded or left out). */
+    final List<String> notes = new ArrayList<>();
+
     public static void main(String[] args) {
         Preload.grader();
         System.exit(new CommandLine(new Grade()).execute(args));
@@ -75,9 +83,11 @@ public final class Grade implements Callable<Integer> {
             Kit kit = Kit.fromClasspath(basedir, release, properties);
             Sandbox box = Sandbox.choose(sandbox, kit.basedir());
             Grading grading = new Grading(kit, box);
+            grading.hide(hide);
             String label = Path.of(implementations).getFileName().toString();
             Path root = basedir.resolve(implementations);
             Grading.Prepared prepared = grading.prepare(label, root, chapters, exercises);
+            prepared.notes().addAll(0, notes);
             if (prepared.plan().isEmpty()) {
                 console.println("There is no exercise " + exercise + (chapter.isBlank() ? "" : " in " + chapter)
                         + "; the exercises are " + String.join(", ", grading.prepare(label, root, chapters, Set.of())

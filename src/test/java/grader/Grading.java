@@ -30,6 +30,7 @@ final class Grading {
     private final Kit kit;
     private final Sandbox sandbox;
     private final Compilation compilation;
+    private final List<Path> alsoHidden = new ArrayList<>();
 
     Grading(Kit kit, Sandbox sandbox) {
         this.kit = kit;
@@ -39,6 +40,11 @@ final class Grading {
 
     Compilation compilation() {
         return compilation;
+    }
+
+    /** Folders hidden from the test JVM besides the kit's answers (batch grading: the other submissions). */
+    void hide(List<Path> folders) {
+        alsoHidden.addAll(folders);
     }
 
     /**
@@ -112,6 +118,7 @@ final class Grading {
     List<Path> answers(String label) throws IOException {
         List<Path> hidden = new ArrayList<>(List.of(kit.src("solutions"), kit.src("src", "test", "mutants"), kit.src(".git"),
                 kit.target("kit-check")));
+        hidden.addAll(alsoHidden);
         Path build = kit.target("graded");
         if (Files.isDirectory(build)) {
             try (var dirs = Files.list(build)) {
