@@ -71,9 +71,10 @@ class ForkJoinSumTest {
                             + ") invoked in a pool of 2 workers", 2, 2,
                     CpuChecks.checked("the task's sum", () -> pool.invoke(new ForkJoinSum(0, N, THRESHOLD)), expected),
                     new CpuChecks.Hints(
-                            "the range was never split, or its halves were never forked: fork() one half (a worker"
-                                    + " that is free steals it) and compute() the other, for every range longer than"
-                                    + " the threshold, which is the constructor's argument",
+                            "the range was never split, its halves were never forked, or the first half was joined"
+                                    + " before the second half was computed: fork() one half (a worker that is free"
+                                    + " steals it), compute() the other, and only then join the first, for every range"
+                                    + " longer than the threshold, which is the constructor's argument",
                             "the halves must run on the pool's workers: fork() them, do not start threads of your own",
                             "the range was split unevenly: halve it at from + (to - from) / 2",
                             "the halves took turns: the first half was joined before the second half was computed."

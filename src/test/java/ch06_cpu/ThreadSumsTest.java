@@ -90,7 +90,7 @@ class ThreadSumsTest {
         CpuChecks.assertReallyParallel("compute(the sources' 20 numbers, 3 threads)",
                 CpuChecks.checked("compute(20 numbers, 3 threads)",
                         () -> ThreadSums.compute(CpuChecks.SOURCE_NUMBERS, 3), expected),
-                "are the threads started (or the tasks submitted) all before any is waited for?");
+                "the threads took turns: are the threads started (or the tasks submitted) all before any is waited for?");
     }
 
     @Test

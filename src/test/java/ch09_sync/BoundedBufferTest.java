@@ -159,7 +159,8 @@ class BoundedBufferTest {
                         + " had an item or room: a wakeup was lost. signal() on a condition that producers and"
                         + " consumers share can wake a thread of the wrong kind, which goes back to waiting while the"
                         + " one that could go on never hears of it: use two conditions (notFull, notEmpty), or"
-                        + " signalAll(). " + stuck.getMessage(), stuck);
+                        + " signalAll(). Or the state was changed outside the lock: take and put must change the"
+                        + " items and the count only while holding the lock. " + stuck.getMessage(), stuck);
             }
             throw stuck;
         }

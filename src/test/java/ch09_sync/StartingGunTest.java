@@ -21,6 +21,8 @@ class StartingGunTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
     /** How long the slow runner takes to get ready, watching that nobody runs meanwhile. */
     private static final Duration SLOW_READY = Duration.ofMillis(300);
+    /** How long each runner's go step takes in the first test. */
+    private static final Duration SLOW_GO = Duration.ofMillis(100);
 
     /** One thing a runner did, in the order they happened. */
     private record Event(String what, int runner, Thread thread) {
@@ -52,7 +54,11 @@ class StartingGunTest {
     void everyRunnerRuns() throws Exception {
         for (int runners : new int[] {1, 5}) {
             events.clear();
-            raceWithin(runners, runner -> log("ready", runner), runner -> log("go", runner));
+            // A go step that takes a while: a race that does not join returns before it is logged.
+            raceWithin(runners, runner -> log("ready", runner), runner -> {
+                Thread.sleep(SLOW_GO.toMillis());
+                log("go", runner);
+            });
             for (int r = 0; r < runners; r++) {
                 int runner = r;
                 List<Event> mine = events.stream().filter(e -> e.runner() == runner).toList();
@@ -112,7 +118,8 @@ class StartingGunTest {
                 + " never fires after a failed ready").extracting(Event::what).containsOnly("ready");
         assertThat(thrown).as("what race threw when runner 1's ready step threw: a CompletionException whose cause"
                 + " is what ready threw").isInstanceOf(CompletionException.class).cause().isSameAs(bad);
-        assertThat(events).as("runner threads alive after race returned").noneMatch(e -> e.thread().isAlive());
+        assertThat(events).as("runner threads alive after race returned: join them before race returns, also when a step"
+                + " failed").noneMatch(e -> e.thread().isAlive());
     }
 
     @Test
@@ -137,7 +144,8 @@ class StartingGunTest {
         if (thrown instanceof AssertionError hung) {
             throw hung;
         }
-        assertThat(events).as("runners that ran when runner 0's go threw: all four").hasSize(4);
+        assertThat(events).as("runners that ran when runner 0's go threw, by the time race returned: all four (join them:"
+                + " race returns only once every runner has ended, also when one failed)").hasSize(4);
         assertThat(thrown).as("what race threw when runner 0's go step threw").isInstanceOf(CompletionException.class)
                 .cause().isSameAs(bad);
     }

@@ -68,7 +68,9 @@ class ParallelMergeSortTest {
                 assertThat(sortedAgain).as("the ints of %d random ones after sorting them with threshold %d: elements"
                         + " were lost or duplicated. A merge writes exactly to - from elements, each once: check its"
                         + " bounds", length, threshold).isEqualTo(expected);
-                assertThat(a).as("%d random ints sorted with threshold %d", length, threshold).isEqualTo(expected);
+                assertThat(a).as("%d random ints after sorting them with threshold %d: out of order, or elements lost or duplicated."
+                        + " A merge takes the smaller head of the two halves each time and writes exactly to - from"
+                        + " elements, each once: check its bounds", length, threshold).isEqualTo(expected);
             }
             int[] descending = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0};
             sort(() -> ParallelMergeSort.sort(descending, threshold), 10, threshold);

@@ -73,13 +73,22 @@ public final class Child {
                 String classOrder = spec.order().equals("reverse") ? ReverseOrder.class.getName() : LessonOrder.class.getName();
                 String methodOrder = spec.order().equals("reverse") ? ReverseOrder.class.getName()
                         : "org.junit.jupiter.api.MethodOrderer$OrderAnnotation";
-                launcher.execute(LauncherDiscoveryRequestBuilder.request()
-                        .selectors(run.tests().stream().map(DiscoverySelectors::selectUniqueId).toList())
-                        .configurationParameter("junit.jupiter.testclass.order.default", classOrder)
-                        .configurationParameter("junit.jupiter.testmethod.order.default", methodOrder)
-                        // brings StopAfterFailure (META-INF/services), which skips the rest of a fail-fast run
-                        .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
-                        .build(), listener);
+                // A fail-fast run's first test goes alone, before the others (a mutant's declared killer).
+                List<List<String>> batches = run.failFast() && run.tests().size() > 1
+                        ? List.of(run.tests().subList(0, 1), run.tests().subList(1, run.tests().size()))
+                        : List.of(run.tests());
+                for (List<String> batch : batches) {
+                    if (StopAfterFailure.stopped()) {
+                        break;
+                    }
+                    launcher.execute(LauncherDiscoveryRequestBuilder.request()
+                            .selectors(batch.stream().map(DiscoverySelectors::selectUniqueId).toList())
+                            .configurationParameter("junit.jupiter.testclass.order.default", classOrder)
+                            .configurationParameter("junit.jupiter.testmethod.order.default", methodOrder)
+                            // brings StopAfterFailure (META-INF/services), which skips the rest of a fail-fast run
+                            .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+                            .build(), listener);
+                }
             } catch (Throwable unrecoverable) { // JUnit rethrows OutOfMemoryError and the like
                 listener.abandonRunning("the test JVM failed: " + unrecoverable);
                 halt(FRESH_JVM);

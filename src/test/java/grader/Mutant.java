@@ -22,13 +22,17 @@ import java.util.stream.Stream;
  * <pre>
  * Mutant: what it gets wrong, in one sentence
  * Names: a phrase the failure message that catches it must contain (any case)
+ * Killed by: the method name of the graded test that catches it
  * </pre>
+ * The self-check runs the named test first and the others only if it passes, so that a mutant
+ * costs the time of the test that catches it, not of every test before that one.
  * A patch that no longer applies to its solution is itself a finding of the self-check.
  *
  * @param sources the patched files, by class name (the exercises this mutant replaces)
  * @param problem why it could not be built from its patch, or null
  */
-record Mutant(String chapter, String name, String mistake, String names, Map<String, String> sources, String problem) {
+record Mutant(String chapter, String name, String mistake, String names, String killer, Map<String, String> sources,
+        String problem) {
 
     static final String DIR = "src/test/mutants";
 
@@ -54,26 +58,29 @@ record Mutant(String chapter, String name, String mistake, String names, Map<Str
         String text = Files.readString(patch);
         String mistake = header(text, "Mutant");
         String names = header(text, "Names");
+        String killer = header(text, "Killed by");
         Map<String, String> sources = new LinkedHashMap<>();
         try {
             UnifiedDiff diff = UnifiedDiffReader.parseUnifiedDiff(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
             if (diff.getFiles().isEmpty()) {
-                return new Mutant(chapter, name, mistake, names, sources, "the patch changes no file");
+                return new Mutant(chapter, name, mistake, names, killer, sources, "the patch changes no file");
             }
             for (UnifiedDiffFile file : diff.getFiles()) {
                 Path solution = basedir.resolve(file.getFromFile().replaceFirst("^a/", ""));
                 if (!solution.startsWith(basedir.resolve("solutions").resolve(chapter)) || !Files.isRegularFile(solution)) {
-                    return new Mutant(chapter, name, mistake, names, sources, "the patch names " + file.getFromFile()
+                    return new Mutant(chapter, name, mistake, names, killer, sources, "the patch names " + file.getFromFile()
                             + ", not a solution file of " + chapter);
                 }
                 List<String> patched = file.getPatch().applyTo(Files.readAllLines(solution));
                 sources.put(solution.getFileName().toString().replaceFirst("\\.java$", ""), String.join("\n", patched) + "\n");
             }
         } catch (PatchFailedException | RuntimeException e) {
-            return new Mutant(chapter, name, mistake, names, sources,
+            return new Mutant(chapter, name, mistake, names, killer, sources,
                     "the patch no longer applies to the solution (" + e.getMessage() + "): redo it on the solution as it is now");
         }
-        return new Mutant(chapter, name, mistake, names, sources, mistake == null ? "the patch has no 'Mutant:' line" : null);
+        String problem = mistake == null ? "the patch has no 'Mutant:' line"
+                : killer == null ? "the patch has no 'Killed by:' line (the method name of the test that catches it)" : null;
+        return new Mutant(chapter, name, mistake, names, killer, sources, problem);
     }
 
     private static String header(String text, String key) {

@@ -58,7 +58,7 @@ public final class SelfCheck implements Callable<Integer> {
     }
 
     /** A mutant's fate: the graded test that killed it, and what that test said. */
-    record Verdict(Mutant mutant, String killer, String message) {
+    record Verdict(Mutant mutant, String killer, String killerId, String message) {
 
         boolean killed() {
             return killer != null;
@@ -130,8 +130,16 @@ public final class SelfCheck implements Callable<Integer> {
                         + compiled.problems().values().iterator().next());
                 continue;
             }
-            List<Planned> tests = solutions.plan().stream().filter(t -> t.graded() && t.gradableOn(cpus)
-                    && t.chapter().equals(mutant.chapter()) && mutant.exercises().contains(t.exercise())).toList();
+            List<Planned> tests = new ArrayList<>(solutions.plan().stream().filter(t -> t.graded() && t.gradableOn(cpus)
+                    && t.chapter().equals(mutant.chapter()) && mutant.exercises().contains(t.exercise())).toList());
+            // Its declared killer first: the others run only if that one lets it through (Child).
+            List<Planned> declared = tests.stream().filter(t -> t.id().contains("[method:" + mutant.killer() + "(")).toList();
+            if (declared.isEmpty() && solutions.plan().stream().noneMatch(t -> t.id().contains("[method:" + mutant.killer() + "("))) {
+                check(false, "mutant " + mutant.chapter() + "/" + mutant.name() + ": 'Killed by: " + mutant.killer()
+                        + "' names no graded test of " + String.join(", ", mutant.exercises()));
+            }
+            tests.removeAll(declared);
+            tests.addAll(0, declared);
             int index = runs.size();
             runs.add(new Supervisor.Run(index, "mutant " + mutant.chapter() + "/" + mutant.name(),
                     List.of(solutions.tests().get(mutant.chapter()).classes(), compiled.classes(), solution.classes()),
@@ -311,10 +319,10 @@ public final class SelfCheck implements Callable<Integer> {
         for (Planned test : tests) {
             Outcome outcome = outcomes.get(test.id());
             if (outcome != null && outcome.status() == Outcome.Status.FAILED) {
-                return new Verdict(mutant, test.name(), outcome.message());
+                return new Verdict(mutant, test.name(), test.id(), outcome.message());
             }
         }
-        return new Verdict(mutant, null, null);
+        return new Verdict(mutant, null, null, null);
     }
 
     private void report(List<String> chapters, Scoreboard solved, Scoreboard stubbed, List<Verdict> verdicts) {
@@ -377,6 +385,11 @@ public final class SelfCheck implements Callable<Integer> {
                 out.println("           by \"" + v.killer() + "\": " + new Outcome(null, null, v.message(), 0).hint());
                 out.println("           its message " + (v.named() ? "names" : "DOES NOT NAME") + " the mistake (\""
                         + m.names() + "\")");
+                if (!v.killerId().contains("[method:" + m.killer() + "(")) {
+                    out.println("           (its declared killer, " + m.killer() + ", let it through)");
+                }
+                check(v.named(), "the message that kills mutant " + m.chapter() + "/" + m.name()
+                        + " does not name its mistake (\"" + m.names() + "\"): make the message say it, or the phrase match it");
             }
             check(v.killed(), "mutant survived: " + m.chapter() + "/" + m.name() + " (" + m.mistake() + ")");
         }

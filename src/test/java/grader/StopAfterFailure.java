@@ -16,6 +16,10 @@ public final class StopAfterFailure implements ExecutionCondition {
         stopped = true;
     }
 
+    static boolean stopped() {
+        return stopped;
+    }
+
     static void reset() {
         stopped = false;
     }
