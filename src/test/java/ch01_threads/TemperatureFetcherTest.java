@@ -192,12 +192,13 @@ class TemperatureFetcherTest {
     @DisplayName("fetchWithThreads has all nine requests in flight at once, each from its own platform thread")
     void allNineInFlightAtOnce() throws Exception {
         // A longer delay than D, best of up to 3 rounds: a busy machine can hold one thread back (CALIBRATION.md).
+        // A round with no two requests in flight at all is not a busy machine's doing: it is not retried.
         serveWeather(OVERLAP_DELAY);
         client.recordLiveThreads();
         int maxInFlight = 0;
         int aliveTogether = 0;
         Thread caller = null;
-        for (int round = 0; round < 3 && maxInFlight < CITIES.size(); round++) {
+        for (int round = 0; round < 3 && maxInFlight < CITIES.size() && (round == 0 || maxInFlight > 1); round++) {
             long start = System.nanoTime();
             Threads.Call<Fetched> call = startFetch(CITIES);
             call.await(BOUND);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.LongStream;
+import kit.Arguments;
+import kit.Blocking;
 import kit.Exercise;
 import kit.Points;
 import kit.ThreadReport;
@@ -21,6 +23,8 @@ class BankTest {
 
     private static final int THREADS = 8;
     private static final Duration BOUND = Duration.ofSeconds(10);
+    /** How long a refused transfer may take: it need not wait for anything. */
+    private static final Duration REFUSAL_BOUND = Duration.ofSeconds(5);
     /** One round of racing; a wrong bank shows itself in the first round or a later one, a right one never. */
     private static final Duration WINDOW = Duration.ofMillis(150);
     private static final int ROUNDS = 4;
@@ -51,7 +55,16 @@ class BankTest {
     @DisplayName("an overdraft is refused and leaves both balances as they were")
     void overdraftIsRefused() {
         List<Account> accounts = accounts(2, 100);
-        assertThatThrownBy(() -> bank.transfer(accounts.get(0), accounts.get(1), 101))
+        Throwable thrown = Arguments.thrownBy(() -> Blocking.within(REFUSAL_BOUND, () -> "transfer(a, b, 101) from a balance"
+                + " of 100 had not returned after " + REFUSAL_BOUND.toSeconds() + " s: refuse an overdraft at once with an"
+                + " InsufficientFundsException; never wait for the money to come", () -> {
+                    bank.transfer(accounts.get(0), accounts.get(1), 101);
+                    return null;
+                }));
+        if (thrown instanceof AssertionError hung) {
+            throw hung;
+        }
+        assertThat(thrown).as("what transfer(a, b, 101) threw from a balance of 100")
                 .isInstanceOf(InsufficientFundsException.class);
         assertThat(accounts).as("balances after a refused transfer: check before you move any money")
                 .extracting(Account::balance).containsExactly(100L, 100L);

@@ -28,6 +28,8 @@ class ProcessPoolTest {
     /** How long a child may take to be gone after map returned: waitFor() makes it none. */
     private static final Duration GONE = Duration.ofSeconds(1);
     /** Far more than the solution needs, even starting JVMs on a busy machine. */
+    /** How soon a dead worker must be reported. */
+    private static final Duration AT_ONCE = Duration.ofSeconds(3);
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     /** {@code count} random numbers, each small enough to take a child a few milliseconds. */
@@ -148,12 +150,13 @@ class ProcessPoolTest {
             }
             long killed = System.nanoTime();
             children.alive().get(0).handle().destroyForcibly();
-            caller.join(BOUND);
+            caller.join(AT_ONCE);
             if (caller.isAlive()) {
                 KitExtension.requestFreshJvm("map hangs after its workers were killed");
-                throw new AssertionError("map still had not returned " + BOUND.toSeconds() + " s after one of its"
+                throw new AssertionError("map still had not returned " + AT_ONCE.toSeconds() + " s after one of its"
                         + " workers was killed: a dead worker's output ends (readLine() returns null, a write fails); report it"
-                        + " instead of waiting for an answer that cannot come");
+                        + " at once instead of waiting for an answer that cannot come, and destroy the other workers"
+                        + " rather than wait for them to finish their numbers");
             }
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
             assertThat(thrown.get()).as("what map threw when one of its workers was killed while computing %d or %d",
@@ -161,7 +164,7 @@ class ProcessPoolTest {
             assertThat(((WorkerDiedException) thrown.get()).number()).as("the number the dead worker had been given")
                     .isIn(first, second);
             assertThat(took).as("time from the kill to map's exception: a dead worker must be reported at once:"
-                    + " destroy the other workers rather than wait for them to finish").isLessThan(Duration.ofSeconds(3));
+                    + " destroy the other workers rather than wait for them to finish").isLessThan(AT_ONCE);
             Eventually.within(GONE, "workers still running after map failed: destroy the other workers when one"
                     + " dies, and wait for them", () -> assertThat(children.alive()).isEmpty());
         }

@@ -32,12 +32,14 @@ class PoisonPillTest {
     private static final String STOPS_AT_SENTINEL = "the reader must stop only at the sentinel (not when the channel"
             + " looks empty), and the writer must send the sentinel after its last number";
 
-    /** transfer(count, channel), or transfer(count) if channel is null, within {@link #BOUND}. */
+    /** transfer(count, channel), or transfer(count) if channel is null, within a bound that grows with count. */
     private static TransferResult transfer(int count, WatchedChannel channel) throws Exception {
-        Optional<TransferResult> result = Threads.callWithin(BOUND, () -> channel == null
+        // 2 s, and 6 s more per million numbers: 10^6 took at most 0.35 s here, beside other builds.
+        Duration bound = Duration.ofSeconds(2).plusNanos(count * 6_000L);
+        Optional<TransferResult> result = Threads.callWithin(bound, () -> channel == null
                 ? PoisonPill.transfer(count) : PoisonPill.transfer(count, channel));
         if (result.isEmpty()) {
-            throw new AssertionError("transfer(" + count + ") did not return within " + BOUND.toSeconds() + " s:"
+            throw new AssertionError("transfer(" + count + ") did not return within " + bound.toSeconds() + " s:"
                     + " either the reader never took a sentinel, or it stopped before it and the writer waits for room"
                     + " for ever: " + STOPS_AT_SENTINEL);
         }

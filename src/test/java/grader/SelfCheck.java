@@ -51,6 +51,10 @@ public final class SelfCheck implements Callable<Integer> {
     private final List<String> gaps = new ArrayList<>();
     private final List<String> notCheckedHere = new ArrayList<>();
     private int checksPassed;
+    /** Mutant runs given to one test JVM: few enough that the streams finish together. */
+    private static final int MUTANTS_PER_JVM = 6;
+    /** Where the time went, phase by phase, in seconds. */
+    private final Map<String, Double> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
     public static void main(String[] args) {
         Preload.grader();
@@ -107,8 +111,13 @@ public final class SelfCheck implements Callable<Integer> {
 
         int cpus = Runtime.getRuntime().availableProcessors();
         List<Supervisor.Run> runs = new ArrayList<>();
-        runs.add(new Supervisor.Run(0, "solutions", solutions.classpath(), gradable(solutions.plan(), cpus), false));
-        runs.add(new Supervisor.Run(1, "stubs", stubs.classpath(), gradable(stubs.plan(), cpus), false));
+        // The solutions chapter by chapter (runs 0 .. n-1), so that two streams share them; then the stubs.
+        for (String c : chapters) {
+            runs.add(new Supervisor.Run(runs.size(), "solutions", solutions.classpath(),
+                    gradable(solutions.plan(), cpus).stream().filter(t -> t.chapter().equals(c)).toList(), false));
+        }
+        int stubsRun = runs.size();
+        runs.add(new Supervisor.Run(stubsRun, "stubs", stubs.classpath(), gradable(stubs.plan(), cpus), false));
         List<Mutant> mutants = Mutant.of(basedir, chapters);
         Map<Integer, Mutant> mutantRuns = new LinkedHashMap<>();
         for (Mutant mutant : mutants) {
@@ -146,24 +155,44 @@ public final class SelfCheck implements Callable<Integer> {
                     tests, true));
             mutantRuns.put(index, mutant);
         }
-        // Two test JVMs side by side on two CPUs: the tests hold with a second build beside them by design.
-        int streams = box.sideBySide() ? Math.max(1, Math.min(2, cpus)) : 1;
-        out.println("kit-check: grading the solutions, the stubs and " + mutantRuns.size() + " mutants, " + streams
-                + " test JVM" + (streams == 1 ? "" : "s side by side") + " ...");
-        Supervisor.Result result = runSideBySide(kit, box, work, runs, streams);
+        boolean together = box.sideBySide() && cpus >= 2;
+        out.println("kit-check: grading the solutions, the stubs and " + mutantRuns.size() + " mutants"
+                + (together ? ", 2 test JVMs side by side, then 3 ..." : ", one test JVM at a time ..."));
+        phases.put("compiling", (System.nanoTime() - start) / 1e9);
+        long gradingStarted = System.nanoTime();
+        // The hostile submissions and the packaging, told after the table: they grade beside the mutants.
+        java.io.ByteArrayOutputStream besideText = new java.io.ByteArrayOutputStream();
+        Supervisor.Result result = runAll(kit, box, work, runs, stubsRun, together, () -> {
+            PrintStream told = new PrintStream(besideText, true, java.nio.charset.StandardCharsets.UTF_8);
+            long began = System.nanoTime();
+            hostile(kit, box, new Grading(kit, box), chapters, told);
+            phases.put("hostile submissions", (System.nanoTime() - began) / 1e9);
+            if (chapter.isBlank()) {
+                began = System.nanoTime();
+                List<String> found = new ArrayList<>();
+                int passed = new PackagingCheck(kit, told).check(found); // what students and grading platforms get
+                synchronized (this) {
+                    checksPassed += passed;
+                    gaps.addAll(found);
+                }
+                phases.put("packaging", (System.nanoTime() - began) / 1e9);
+            }
+            return null;
+        });
+        phases.put("grading (the hostile submissions and the packaging beside)", (System.nanoTime() - gradingStarted) / 1e9);
         result.tampering().forEach(t -> check(false, "the kit's own run looked tampered with: " + t));
 
-        Scoreboard solved = new Scoreboard(solutions.plan(), result.of(0), cpus, List.of(), List.of(), 0);
-        Scoreboard stubbed = new Scoreboard(stubs.plan(), result.of(1), cpus, List.of(), List.of(), 0);
+        Map<String, Outcome> solvedOutcomes = new LinkedHashMap<>();
+        for (int i = 0; i < stubsRun; i++) {
+            solvedOutcomes.putAll(result.of(i));
+        }
+        Scoreboard solved = new Scoreboard(solutions.plan(), solvedOutcomes, cpus, List.of(), List.of(), 0);
+        Scoreboard stubbed = new Scoreboard(stubs.plan(), result.of(stubsRun), cpus, List.of(), List.of(), 0);
         List<Verdict> verdicts = new ArrayList<>();
         mutantRuns.forEach((index, mutant) -> verdicts.add(verdict(mutant, runs.get(index).tests(), result.of(index))));
         report(chapters, solved, stubbed, verdicts);
-        times(result, mutantRuns);
-
-        hostile(kit, box, grading, chapters);
-        if (chapter.isBlank()) {
-            checksPassed += new PackagingCheck(kit, out).check(gaps); // what students and grading platforms get
-        }
+        times(result, stubsRun, mutantRuns);
+        out.print(besideText.toString(java.nio.charset.StandardCharsets.UTF_8));
 
         Facts facts = new Facts(basedir, chapters, solutions.plan());
         List<String> factGaps = facts.check();
@@ -176,7 +205,9 @@ public final class SelfCheck implements Callable<Integer> {
         });
         checksPassed += facts.checked() - factGaps.size();
 
-        out.printf("%nkit-check took %.1f min.%n", (System.nanoTime() - start) / 60e9);
+        out.printf("%nkit-check took %.1f min (%s; machine load %s at the end).%n", (System.nanoTime() - start) / 60e9,
+                phases.entrySet().stream().map(e -> String.format("%s %.0f s", e.getKey(), e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", ")), load());
         if (!gaps.isEmpty()) {
             out.println("Gaps:");
             gaps.forEach(gap -> out.println("  - " + gap));
@@ -189,7 +220,8 @@ public final class SelfCheck implements Callable<Integer> {
     }
 
     /** Grades each kept hostile submission as ./mvnw test would, and checks it got only its honest score. */
-    private void hostile(Kit kit, Sandbox box, Grading grading, List<String> chapters) throws IOException, InterruptedException {
+    private void hostile(Kit kit, Sandbox box, Grading grading, List<String> chapters, PrintStream out)
+            throws IOException, InterruptedException {
         List<Hostile> cases = Hostile.of(basedir, chapters);
         if (cases.isEmpty()) {
             return;
@@ -241,44 +273,76 @@ public final class SelfCheck implements Callable<Integer> {
         }
     }
 
-    /** The runs dealt out to {@code streams} sequences of test JVMs that run at the same time. */
-    private static Supervisor.Result runSideBySide(Kit kit, Sandbox box, Path work, List<Supervisor.Run> runs, int streams)
-            throws Exception {
-        List<List<Supervisor.Run>> parts = new ArrayList<>();
-        for (int i = 0; i < streams; i++) {
-            parts.add(new ArrayList<>());
+    /**
+     * Grades the runs, each test JVM taking the next job when its last is done: first the solutions
+     * chapter by chapter (runs before {@code stubsRun}) in two streams, so that each has one test
+     * JVM beside it, as the timing tests allow for; then the stubs and the mutants a few at a time,
+     * in three streams once the solutions are done (a mutant mostly waits out a bound), with
+     * {@code beside} running as well (the hostile submissions and the packaging: they grade the
+     * solutions' ch01 and a few hostile cases, whose bounds allow for a busy machine). One stream, and {@code beside} after it, where the sandbox
+     * cannot keep test JVMs apart.
+     */
+    private static Supervisor.Result runAll(Kit kit, Sandbox box, Path work, List<Supervisor.Run> runs, int stubsRun,
+            boolean together, Callable<Void> beside) throws Exception {
+        java.util.concurrent.BlockingDeque<List<Supervisor.Run>> jobs = new java.util.concurrent.LinkedBlockingDeque<>();
+        for (int i = 0; i <= stubsRun; i++) {
+            jobs.add(List.of(runs.get(i)));
         }
-        for (int i = 0; i < runs.size(); i++) {
-            parts.get(i % streams).add(runs.get(i)); // the solutions in one, the stubs in the other, mutants alternating
+        for (int i = stubsRun + 1; i < runs.size(); i += MUTANTS_PER_JVM) {
+            jobs.add(runs.subList(i, Math.min(runs.size(), i + MUTANTS_PER_JVM)));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(streams);
+        Map<Integer, Map<String, Outcome>> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> tampering = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch solutionsDone = new java.util.concurrent.CountDownLatch(stubsRun);
+        Callable<Void> stream = () -> {
+            for (List<Supervisor.Run> job; (job = jobs.poll()) != null; ) {
+                Path dir = work.resolve("runs").resolve(String.valueOf(job.get(0).index()));
+                try {
+                    Supervisor.Result r = new Supervisor(kit, box, dir, "lesson", null, List.of()).run(job);
+                    outcomes.putAll(r.outcomes());
+                    tampering.addAll(r.tampering());
+                } finally {
+                    if (job.get(0).index() < stubsRun) {
+                        solutionsDone.countDown();
+                    }
+                }
+            }
+            return null;
+        };
+        if (!together) {
+            stream.call();
+            beside.call();
+            return new Supervisor.Result(new java.util.TreeMap<>(outcomes), tampering);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<Supervisor.Result>> results = new ArrayList<>();
-            for (int i = 0; i < streams; i++) {
-                List<Supervisor.Run> part = parts.get(i);
-                Path dir = work.resolve("stream-" + (i + 1));
-                results.add(pool.submit(() -> new Supervisor(kit, box, dir, "lesson", null, List.of()).run(part)));
+            List<Future<Void>> done = new ArrayList<>();
+            done.add(pool.submit(stream));
+            done.add(pool.submit(stream));
+            done.add(pool.submit(() -> {
+                solutionsDone.await();
+                return stream.call();
+            }));
+            done.add(pool.submit(() -> {
+                solutionsDone.await();
+                return beside.call();
+            }));
+            for (Future<Void> f : done) {
+                f.get();
             }
-            Map<Integer, Map<String, Outcome>> outcomes = new LinkedHashMap<>();
-            List<String> tampering = new ArrayList<>();
-            for (Future<Supervisor.Result> f : results) {
-                Supervisor.Result r = f.get();
-                outcomes.putAll(r.outcomes());
-                tampering.addAll(r.tampering());
-            }
-            return new Supervisor.Result(outcomes, tampering);
+            return new Supervisor.Result(new java.util.TreeMap<>(outcomes), tampering);
         } finally {
             pool.shutdownNow();
         }
     }
 
     /** Where the test time went: the solutions, the stubs, the mutants and the slowest of them. */
-    private void times(Supervisor.Result result, Map<Integer, Mutant> mutantRuns) {
+    private void times(Supervisor.Result result, int stubsRun, Map<Integer, Mutant> mutantRuns) {
         java.util.function.IntToDoubleFunction seconds = run -> result.of(run).values().stream()
                 .mapToDouble(Outcome::seconds).sum();
         double mutants = mutantRuns.keySet().stream().mapToDouble(seconds::applyAsDouble).sum();
-        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", seconds.applyAsDouble(0),
-                seconds.applyAsDouble(1), mutantRuns.size(), mutants);
+        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", java.util.stream.IntStream.range(0, stubsRun).mapToDouble(seconds).sum(),
+                seconds.applyAsDouble(stubsRun), mutantRuns.size(), mutants);
         mutantRuns.entrySet().stream()
                 .sorted(java.util.Comparator.comparingDouble(e -> -seconds.applyAsDouble(e.getKey()))).limit(8)
                 .forEach(e -> out.printf(" %s/%s %.1f s;", e.getValue().chapter(), e.getValue().name(), seconds.applyAsDouble(e.getKey())));
@@ -398,7 +462,13 @@ public final class SelfCheck implements Callable<Integer> {
         }
     }
 
-    private void check(boolean ok, String gap) {
+    /** The machine's load average over the last minute, as the note on the time should say. */
+    private static String load() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? "unknown" : String.format("%.1f", load);
+    }
+
+    private synchronized void check(boolean ok, String gap) {
         if (ok) {
             checksPassed++;
         } else {
