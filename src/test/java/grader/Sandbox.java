@@ -130,9 +130,15 @@ final class Sandbox {
                 : List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc"));
         List<String> covered = hidden.stream().filter(Files::isDirectory).map(p -> p.toAbsolutePath().toString()).toList();
         // Mounts made here are seen only inside the new mount namespace; then the JVM replaces the shell.
-        command.addAll(List.of("sh", "-c", "n=$1; shift; while [ \"$n\" -gt 0 ]; do"
+        // Each namespace gets a folder of its own for the JVMs' performance data: their PIDs start at 1
+        // in every namespace, and a JVM that finds another's file locked says so on standard output,
+        // which a worker process's parent reads as its answer.
+        boolean asAccount = mode == Mode.USER_AND_NAMESPACE;
+        String perfData = "/tmp/hsperfdata_" + (asAccount ? ACCOUNT : "root");
+        command.addAll(List.of("sh", "-c", "mkdir -p \"$2\" && mount -t tmpfs -o size=16m,mode=700,uid=$3,gid=$4"
+                + " threadwork-perf \"$2\" || exit 97; n=$1; shift 4; while [ \"$n\" -gt 0 ]; do"
                 + " mount -t tmpfs -o ro,size=4k threadwork-hidden \"$1\" || exit 97; shift; n=$((n-1)); done; exec \"$@\"",
-                "sandbox", String.valueOf(covered.size())));
+                "sandbox", String.valueOf(covered.size()), perfData, asAccount ? uid : "0", asAccount ? gid : "0"));
         command.addAll(covered);
         if (mode == Mode.USER_AND_NAMESPACE) {
             command.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--no-new-privs", "--"));
