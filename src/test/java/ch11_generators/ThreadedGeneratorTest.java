@@ -162,6 +162,9 @@ class ThreadedGeneratorTest {
             while (taken.size() < 3 && generator.hasNext()) {
                 taken.add(generator.next()); // the consumer stops early, as in a for loop with break
             }
+            // Only once the body waits to hand over its fourth value: close() must wake it, whatever the timing.
+            Eventually.within(BOUND, "the body never came to wait with its fourth value", () -> assertThat(
+                    bodyThread.get().getState()).isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED));
         }
         assertThat(taken).containsExactly(1, 2, 3);
         Thread thread = bodyThread.get();
