@@ -68,6 +68,7 @@ final class Sandbox {
         Path runtime = worldReadable(basedir) ? basedir.resolve("target/grading-runtime")
                 : Path.of(System.getProperty("java.io.tmpdir"), "threadwork-runtime-"
                         + Integer.toHexString(basedir.toAbsolutePath().toString().hashCode()));
+        forgetOldCopies(runtime);
         if (wanted.equals("off") || !System.getProperty("os.name").toLowerCase().contains("linux")) {
             return new Sandbox(Mode.NONE, runtime, null, null);
         }
@@ -192,7 +193,8 @@ final class Sandbox {
     /**
      * The class path as the test JVM can read it: under the sandbox user, an entry it cannot read
      * (a jar in root's Maven repository, the classes of a checkout in a private folder) is copied
-     * to the runtime area, which it can: a jar once, a folder every time.
+     * to the runtime area, which it can: a jar once, a folder once for each state of its files. A
+     * copy is never changed or removed once made: test JVMs running side by side may be reading it.
      */
     synchronized List<Path> readable(List<Path> classpath) throws IOException {
         if (!runsAsOtherUser()) {
@@ -204,30 +206,73 @@ final class Sandbox {
                 out.add(p);
                 continue;
             }
-            Path copy = runtime.resolve(Integer.toHexString(p.toAbsolutePath().getParent().toString().hashCode()) + "-"
-                    + p.getFileName());
+            String name = Integer.toHexString(p.toAbsolutePath().getParent().toString().hashCode()) + "-" + p.getFileName();
             Files.createDirectories(runtime);
             makeReachable(runtime);
             if (Files.isDirectory(p)) {
-                Compilation.clean(copy);
-                try (Stream<Path> walk = Files.walk(p)) {
-                    for (Path f : walk.toList()) {
-                        Path target = copy.resolve(p.relativize(f).toString());
-                        if (Files.isDirectory(f)) {
-                            Files.createDirectories(target);
-                        } else {
-                            Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                Path copy = runtime.resolve(name + "-" + fingerprint(p));
+                if (!Files.isDirectory(copy)) {
+                    Path partial = runtime.resolve(copy.getFileName() + ".partial");
+                    Compilation.clean(partial);
+                    try (Stream<Path> walk = Files.walk(p)) {
+                        for (Path f : walk.toList()) {
+                            Path target = partial.resolve(p.relativize(f).toString());
+                            if (Files.isDirectory(f)) {
+                                Files.createDirectories(target);
+                            } else {
+                                Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                            }
+                            openUp(target);
                         }
-                        openUp(target);
                     }
+                    Files.move(partial, copy, StandardCopyOption.ATOMIC_MOVE);
                 }
-            } else if (!Files.exists(copy) || Files.size(copy) != Files.size(p)) {
-                Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
-                openUp(copy);
+                out.add(copy);
+            } else {
+                Path copy = runtime.resolve(name);
+                if (!Files.exists(copy) || Files.size(copy) != Files.size(p)) {
+                    Path partial = runtime.resolve(name + ".partial");
+                    Files.copy(p, partial, StandardCopyOption.REPLACE_EXISTING);
+                    openUp(partial);
+                    Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+                out.add(copy);
             }
-            out.add(copy);
         }
         return out;
+    }
+
+    /** Copies kept from gradings more than a day ago: nothing can be reading them now. */
+    private static void forgetOldCopies(Path runtime) throws IOException {
+        if (!Files.isDirectory(runtime)) {
+            return;
+        }
+        long dayAgo = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(1);
+        try (Stream<Path> entries = Files.list(runtime)) {
+            for (Path entry : entries.toList()) {
+                if (Files.getLastModifiedTime(entry).toMillis() < dayAgo) {
+                    Compilation.clean(entry);
+                    Files.deleteIfExists(entry);
+                }
+            }
+        }
+    }
+
+    /** What a folder's files are now: their names, sizes and times, as a short hash. */
+    private static String fingerprint(Path dir) throws IOException {
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                digest.update((dir.relativize(f) + "\0" + Files.size(f) + "\0" + Files.getLastModifiedTime(f).toMillis() + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest(), 0, 6);
     }
 
     /** Whether every user can read {@code p} (and traverse the folders above it). */
