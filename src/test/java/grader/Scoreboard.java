@@ -102,10 +102,10 @@ final class Scoreboard {
         for (int i = 0; i < tests.size(); i++) {
             Planned test = tests.get(i);
             Outcome outcome = outs.get(i);
-            double max = outcome.status() == Outcome.Status.NOT_GRADABLE ? 0 : round(test.points() * scale);
+            double max = outcome.status() == Outcome.Status.NOT_GRADABLE ? 0 : test.points() * scale;
             double got = outcome.status() == Outcome.Status.PASSED ? max : 0;
-            earned += got;
-            rows.add(new Row(test, outcome, got, max));
+            earned += got; // rounded once, for the exercise: all its gradable tests passed earn all its points
+            rows.add(new Row(test, outcome, round(got), round(max)));
         }
         Planned first = tests.get(0);
         return new ExerciseScore(first.chapter(), first.exercise(), first.number(), round(earned), possible, rows);
