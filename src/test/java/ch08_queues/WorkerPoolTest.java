@@ -102,6 +102,26 @@ class WorkerPoolTest {
         return Set.copyOf(workerThreads);
     }
 
+    /** A pool of 3 whose workers were each seen busy with one of 3 tasks, all done by now. */
+    private record Used(WorkerPool<Integer, Integer> pool, Set<Thread> workers) {
+    }
+
+    private Used threeTasksDone() {
+        CountDownLatch inside = new CountDownLatch(3);
+        WorkerPool<Integer, Integer> pool = pool(3, i -> {
+            inside.countDown();
+            awaitGate();
+            return i;
+        });
+        for (int i = 0; i < 3; i++) {
+            pool.submit(i);
+        }
+        Set<Thread> workers = awaitWorkersBusy(inside, 3);
+        gate.countDown();
+        awaitAllWithin(pool, "awaitAll() did not return after 3 tasks");
+        return new Used(pool, workers);
+    }
+
     private static void awaitAllWithin(WorkerPool<?, ?> pool, String why) {
         Blocking.Call<Void> waiting = Blocking.run(pool::awaitAll);
         Eventually.within(BOUND, why, () -> assertThat(waiting.isDone()).isTrue());
@@ -163,18 +183,7 @@ class WorkerPoolTest {
     @Points(2)
     @DisplayName("idle workers wait in take() and use no CPU")
     void idleWorkersUseNoCpu() throws Exception {
-        CountDownLatch inside = new CountDownLatch(3);
-        WorkerPool<Integer, Integer> pool = pool(3, i -> {
-            inside.countDown();
-            awaitGate();
-            return i;
-        });
-        for (int i = 0; i < 3; i++) {
-            pool.submit(i);
-        }
-        Set<Thread> workers = awaitWorkersBusy(inside, 3);
-        gate.countDown();
-        awaitAllWithin(pool, "awaitAll() did not return after 3 tasks");
+        Set<Thread> workers = threeTasksDone().workers();
         Blocking.CpuUse use = Blocking.cpuUse(QUIET);
         Duration used = workers.stream().anyMatch(Thread::isVirtual) ? use.total()
                 : workers.stream().map(use.byThread()::get).filter(d -> d != null).reduce(Duration.ZERO, Duration::plus);
@@ -189,19 +198,8 @@ class WorkerPoolTest {
     @Points(2)
     @DisplayName("shutdown ends every worker: one poison pill each, and no thread is left")
     void shutdownEndsEveryWorker() throws Exception {
-        CountDownLatch inside = new CountDownLatch(3);
-        WorkerPool<Integer, Integer> pool = pool(3, i -> {
-            inside.countDown();
-            awaitGate();
-            return i;
-        });
-        for (int i = 0; i < 3; i++) {
-            pool.submit(i);
-        }
-        Set<Thread> workers = awaitWorkersBusy(inside, 3);
-        gate.countDown();
-        awaitAllWithin(pool, "awaitAll() did not return after 3 tasks");
-        shutDown(pool, workers);
+        Used used = threeTasksDone();
+        shutDown(used.pool(), used.workers());
     }
 
     @Test
