@@ -58,15 +58,10 @@ public final class Autograder implements Callable<Integer> {
         collected.notes().forEach(n -> System.out.println("note: " + n));
         Grade grade = new Grade();
         grade.basedir = basedir;
-        grade.release = options.release;
-        grade.properties = options.properties;
+        grade.options = options;
         grade.implementations = "exercises";
-        grade.chapter = options.chapter;
-        grade.exercise = options.exercise;
         grade.order = "lesson";
-        grade.sandbox = options.sandbox;
         grade.results = results;
-        grade.hide = options.hide;
         grade.notes.addAll(collected.notes());
         return grade.call();
     }

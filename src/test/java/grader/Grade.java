@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,34 +27,19 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--basedir", required = true)
     Path basedir;
 
-    @Option(names = "--release", required = true, description = "the Java release everything is compiled for")
-    int release;
 
+    /** What to grade and how the test JVM runs, as the packaged graders hand it down too. */
+    @Mixin
+    GradingOptions options = new GradingOptions();
 
     @Option(names = "--implementations", defaultValue = "exercises", description = "exercises or solutions")
     String implementations;
 
-    @Option(names = "--chapter", defaultValue = "")
-    String chapter;
-
-    @Option(names = "--exercise", defaultValue = "", description = "only these exercises (comma-separated class names)")
-    String exercise;
-
     @Option(names = "--order", defaultValue = "lesson", description = "lesson, or reverse to check that no verdict depends on order")
     String order;
 
-    @Option(names = "--property", description = "a system property for the test JVM, key=value (empty values are left out)")
-    Map<String, String> properties = new java.util.HashMap<>();
-
-    @Option(names = "--sandbox", defaultValue = "auto", description = "auto, or off to run the test JVM as you without namespaces")
-    String sandbox;
-
     @Option(names = "--results", description = "where the reports go (default: target/grading)")
     Path results;
-
-    @Option(names = "--hide", description = "a folder the test JVM must not see, besides the kit's answers (batch grading:"
-            + " the other submissions)")
-    List<Path> hide = new ArrayList<>();
 
     /** What the reports say first (a packaged grader: which submitted files were graded or left out). */
     final List<String> notes = new ArrayList<>();
@@ -66,30 +51,48 @@ public final class Grade implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long started = System.nanoTime();
         Path out = results != null ? results : basedir.resolve("target/grading");
+        Files.createDirectories(out.getParent());
+        // One grading at a time per report folder: a second one would remove the first's scratch folder.
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                out.resolveSibling(out.getFileName() + ".lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock == null) {
+                System.out.println("Another grading is writing " + out + " (a second ./mvnw test in this checkout?): this one"
+                        + " waits for it to end.");
+                lock = channel.lock();
+            }
+            try (java.nio.channels.FileLock held = lock) {
+                return grade(out);
+            }
+        }
+    }
+
+    private Integer grade(Path out) throws Exception {
+        long started = System.nanoTime();
         Compilation.clean(out); // never a stale report
         List<String> chapters;
         try {
-            chapters = Chapters.select(basedir, chapter);
+            chapters = Chapters.select(basedir, options.chapter);
         } catch (IllegalArgumentException unknown) {
             System.out.println(unknown.getMessage());
             return 2;
         }
-        Set<String> exercises = Arrays.stream(exercise.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+        Set<String> exercises = Arrays.stream(options.exercise.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet());
         PrintStream console = System.out;
         try {
-            Kit kit = Kit.fromClasspath(basedir, release, properties);
-            Sandbox box = Sandbox.choose(sandbox, kit.basedir());
+            Kit kit = Kit.fromClasspath(basedir, options.release, options.properties);
+            Sandbox box = Sandbox.choose(options.sandbox, kit.basedir());
             Grading grading = new Grading(kit, box);
-            grading.hide(hide);
+            grading.hide(options.hide);
             String label = Path.of(implementations).getFileName().toString();
             Path root = basedir.resolve(implementations);
             Grading.Prepared prepared = grading.prepare(label, root, chapters, exercises);
             prepared.notes().addAll(0, notes);
             if (prepared.plan().isEmpty()) {
-                console.println("There is no exercise " + exercise + (chapter.isBlank() ? "" : " in " + chapter)
+                console.println("There is no exercise " + options.exercise + (options.chapter.isBlank() ? "" : " in " + options.chapter)
                         + "; the exercises are " + String.join(", ", grading.prepare(label, root, chapters, Set.of())
                         .plan().stream().map(Planned::exercise)
                         .distinct().toList()) + ".");
@@ -97,7 +100,7 @@ public final class Grade implements Callable<Integer> {
             }
             Grading.Graded graded = grading.run(label, prepared, out, order, console, started);
             Reports.write(graded.board(), out, box.describe());
-            graded.board().print(console, "Threadwork scoreboard: " + implementations + (chapter.isBlank() ? "" : ", " + chapter)
+            graded.board().print(console, "Threadwork scoreboard: " + implementations + (options.chapter.isBlank() ? "" : ", " + options.chapter)
                     + (exercises.isEmpty() ? "" : ", " + String.join(", ", exercises)));
             console.println("reports: " + basedir.relativize(out.toAbsolutePath().normalize()) + "/ (results.json for Gradescope,"
                     + " prairielearn.json, summary.md, junit/)");
