@@ -95,6 +95,11 @@ record Mutant(String chapter, String name, String mistake, String names, String 
         return null;
     }
 
+    /** Whether {@code testId} (JUnit's unique id) is the test its 'Killed by:' line names. */
+    boolean killedBy(String testId) {
+        return testId.contains("[method:" + killer + "(");
+    }
+
     /** The exercises (class names) this mutant replaces. */
     List<String> exercises() {
         return List.copyOf(sources.keySet());

@@ -142,8 +142,8 @@ public final class SelfCheck implements Callable<Integer> {
             List<Planned> tests = new ArrayList<>(solutions.plan().stream().filter(t -> t.graded() && t.gradableOn(cpus)
                     && t.chapter().equals(mutant.chapter()) && mutant.exercises().contains(t.exercise())).toList());
             // Its declared killer first: the others run only if that one lets it through (Child).
-            List<Planned> declared = tests.stream().filter(t -> t.id().contains("[method:" + mutant.killer() + "(")).toList();
-            if (declared.isEmpty() && solutions.plan().stream().noneMatch(t -> t.id().contains("[method:" + mutant.killer() + "("))) {
+            List<Planned> declared = tests.stream().filter(t -> mutant.killedBy(t.id())).toList();
+            if (declared.isEmpty() && solutions.plan().stream().noneMatch(t -> mutant.killedBy(t.id()))) {
                 check(false, "mutant " + mutant.chapter() + "/" + mutant.name() + ": 'Killed by: " + mutant.killer()
                         + "' names no graded test of " + String.join(", ", mutant.exercises()));
             }
@@ -165,7 +165,7 @@ public final class SelfCheck implements Callable<Integer> {
         Supervisor.Result result = runAll(kit, box, work, runs, stubsRun, together, () -> {
             PrintStream told = new PrintStream(besideText, true, java.nio.charset.StandardCharsets.UTF_8);
             long began = System.nanoTime();
-            hostile(kit, box, new Grading(kit, box), chapters, told);
+            hostile(kit, box, grading, chapters, told); // grading compiles nothing else by now
             phases.put("hostile submissions", (System.nanoTime() - began) / 1e9);
             if (chapter.isBlank()) {
                 began = System.nanoTime();
@@ -279,8 +279,8 @@ public final class SelfCheck implements Callable<Integer> {
      * JVM beside it, as the timing tests allow for; then the stubs and the mutants a few at a time,
      * in three streams once the solutions are done (a mutant mostly waits out a bound), with
      * {@code beside} running as well (the hostile submissions and the packaging: they grade the
-     * solutions' ch01 and a few hostile cases, whose bounds allow for a busy machine). One stream, and {@code beside} after it, where the sandbox
-     * cannot keep test JVMs apart.
+     * solutions' ch01 and a few hostile cases, whose bounds allow for a busy machine). One stream,
+     * and {@code beside} after it, where the sandbox cannot keep test JVMs apart.
      */
     private static Supervisor.Result runAll(Kit kit, Sandbox box, Path work, List<Supervisor.Run> runs, int stubsRun,
             boolean together, Callable<Void> beside) throws Exception {
@@ -341,7 +341,8 @@ public final class SelfCheck implements Callable<Integer> {
         java.util.function.IntToDoubleFunction seconds = run -> result.of(run).values().stream()
                 .mapToDouble(Outcome::seconds).sum();
         double mutants = mutantRuns.keySet().stream().mapToDouble(seconds::applyAsDouble).sum();
-        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", java.util.stream.IntStream.range(0, stubsRun).mapToDouble(seconds).sum(),
+        double solutions = java.util.stream.IntStream.range(0, stubsRun).mapToDouble(seconds).sum();
+        out.printf("%nTest time: solutions %.0f s, stubs %.0f s, %d mutants %.0f s; the slowest mutants:", solutions,
                 seconds.applyAsDouble(stubsRun), mutantRuns.size(), mutants);
         mutantRuns.entrySet().stream()
                 .sorted(java.util.Comparator.comparingDouble(e -> -seconds.applyAsDouble(e.getKey()))).limit(8)
@@ -449,7 +450,7 @@ public final class SelfCheck implements Callable<Integer> {
                 out.println("           by \"" + v.killer() + "\": " + new Outcome(null, null, v.message(), 0).hint());
                 out.println("           its message " + (v.named() ? "names" : "DOES NOT NAME") + " the mistake (\""
                         + m.names() + "\")");
-                if (!v.killerId().contains("[method:" + m.killer() + "(")) {
+                if (!m.killedBy(v.killerId())) {
                     out.println("           (its declared killer, " + m.killer() + ", let it through)");
                 }
                 check(v.named(), "the message that kills mutant " + m.chapter() + "/" + m.name()
