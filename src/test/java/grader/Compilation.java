@@ -310,7 +310,7 @@ final class Compilation {
     }
 
     /** What identifies a class path entry's content: a jar's size and time, a directory's newest class file. */
-    private static String stamp(Path p) throws IOException {
+    static String stamp(Path p) throws IOException {
         if (!Files.exists(p)) {
             return "missing";
         }
@@ -328,14 +328,19 @@ final class Compilation {
         return seen.size() + "/" + seen.hashCode() + "@" + newest;
     }
 
-    static void clean(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
+    /** Removes {@code path}, a folder with everything in it or a file, if it is there. */
+    static void remove(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> walk = Files.walk(path)) {
                 for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                     Files.delete(p);
                 }
             }
         }
+    }
+
+    static void clean(Path dir) throws IOException {
+        remove(dir);
         Files.createDirectories(dir);
     }
 }

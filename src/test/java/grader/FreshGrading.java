@@ -109,7 +109,7 @@ public final class FreshGrading implements Callable<Integer> {
             return status;
         } finally {
             try {
-                delete(work);
+                Compilation.remove(work);
             } catch (IOException e) {
                 note(log, "could not remove the fresh copy " + work + ": " + e); // the reports are kept all the same
             }
@@ -145,10 +145,5 @@ public final class FreshGrading implements Callable<Integer> {
         } else {
             Files.writeString(log, line + "\n", StandardOpenOption.APPEND, StandardOpenOption.CREATE);
         }
-    }
-
-    static void delete(Path dir) throws IOException {
-        Compilation.clean(dir);
-        Files.delete(dir);
     }
 }

@@ -210,7 +210,7 @@ final class Sandbox {
             Files.createDirectories(runtime);
             makeReachable(runtime);
             if (Files.isDirectory(p)) {
-                Path copy = runtime.resolve(name + "-" + fingerprint(p));
+                Path copy = runtime.resolve(name + "-" + Integer.toHexString(Compilation.stamp(p).hashCode()));
                 if (!Files.isDirectory(copy)) {
                     Path partial = runtime.resolve(copy.getFileName() + ".partial");
                     Compilation.clean(partial);
@@ -251,28 +251,10 @@ final class Sandbox {
         try (Stream<Path> entries = Files.list(runtime)) {
             for (Path entry : entries.toList()) {
                 if (Files.getLastModifiedTime(entry).toMillis() < dayAgo) {
-                    Compilation.clean(entry);
-                    Files.deleteIfExists(entry);
+                    Compilation.remove(entry);
                 }
             }
         }
-    }
-
-    /** What a folder's files are now: their names, sizes and times, as a short hash. */
-    private static String fingerprint(Path dir) throws IOException {
-        java.security.MessageDigest digest;
-        try {
-            digest = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-                digest.update((dir.relativize(f) + "\0" + Files.size(f) + "\0" + Files.getLastModifiedTime(f).toMillis() + "\n")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return java.util.HexFormat.of().formatHex(digest.digest(), 0, 6);
     }
 
     /** Whether every user can read {@code p} (and traverse the folders above it). */
