@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import kit.Arguments;
+import kit.Blocking;
 import kit.Eventually;
 import kit.Exercise;
 import kit.Points;
@@ -163,8 +164,7 @@ class ThreadedGeneratorTest {
                 taken.add(generator.next()); // the consumer stops early, as in a for loop with break
             }
             // Only once the body waits to hand over its fourth value: close() must wake it, whatever the timing.
-            Eventually.within(BOUND, "the body never came to wait with its fourth value", () -> assertThat(
-                    bodyThread.get().getState()).isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED));
+            Blocking.awaitWaiting(BOUND, "the body never came to wait with its fourth value", List.of(bodyThread.get()));
         }
         assertThat(taken).containsExactly(1, 2, 3);
         Thread thread = bodyThread.get();

@@ -33,11 +33,16 @@ public final class Arguments {
         }
     }
 
-    /** What {@code code} threw, or null; a stub's TODO is rethrown instead. */
+    /**
+     * What {@code code} threw, or null. A stub's TODO, and a failure of the test's own (an
+     * AssertionError, such as a bound that ran out), are rethrown instead.
+     */
     public static Throwable thrownBy(ThrowingCallable code) {
         try {
             code.call();
             return null;
+        } catch (AssertionError failure) {
+            throw failure;
         } catch (Throwable thrown) {
             return unlessTodo(thrown);
         }
