@@ -44,8 +44,12 @@ final class PackagingCheck {
 
     static final String CHAPTER = "ch01_threads";
     static final String EXERCISE = "BackgroundReader";
-    /** What the Maven run inside the edition adds to the workflow's command line (MAVEN_ARGS, which Maven reads). */
-    private static final String MAVEN_ARGS = "-o -Pgrader-classpath -Dchapter=" + CHAPTER + " -Dexercise=" + EXERCISE;
+    /**
+     * What the Maven run inside the edition adds to the workflow's command line (MAVEN_ARGS, which Maven reads).
+     * Online, as a student's or a runner's Maven is: an offline run needs every plugin the edition uses in the
+     * machine's Maven cache, and on a new machine the kit's own build had not brought them all.
+     */
+    private static final String MAVEN_ARGS = "-Pgrader-classpath -Dchapter=" + CHAPTER + " -Dexercise=" + EXERCISE;
 
     /** Gradescope's documented fields (its autograder specification), at the top and in each test. */
     static final Set<String> GRADESCOPE_TOP = Set.of("score", "execution_time", "output", "output_format", "test_output_format",
