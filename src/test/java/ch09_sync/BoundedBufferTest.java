@@ -16,6 +16,7 @@ import kit.Eventually;
 import kit.Exercise;
 import kit.Jcstress;
 import kit.KitExtension;
+import kit.ModelCheck;
 import kit.NeedsCpus;
 import kit.Points;
 import kit.Threads;
@@ -230,5 +231,17 @@ class BoundedBufferTest {
                     + outcomes.table());
         }
         KitExtension.show(outcomes.inWords());
+    }
+
+    @Test
+    @Order(8)
+    @Points(2)
+    @Timeout(120)
+    @DisplayName("no interleaving of one producer and two consumers on a buffer of 1 loses, duplicates or invents an item, or leaves a thread waiting (model checking, on any number of CPUs)")
+    void modelCheckedHandOffs() {
+        ModelCheck.check(BufferModels.OneProducerTwoConsumers.class).assertPassed("A producer and consumers that run at"
+                + " the same time must pass every item once.", "Threads were left waiting for ever: a wakeup was lost."
+                + " A signal must reach a thread that can use it: one condition for not-full and one for not-empty,"
+                + " or signalAll().");
     }
 }

@@ -50,6 +50,8 @@ public final class SelfCheck implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final List<String> gaps = new ArrayList<>();
     private final List<String> notCheckedHere = new ArrayList<>();
+    /** Mutants that no test killed because the timing check that catches them found the machine too busy. */
+    private int notJudged;
     private int checksPassed;
     /** Mutant runs given to one test JVM: few enough that the streams finish together. */
     private static final int MUTANTS_PER_JVM = 6;
@@ -61,8 +63,11 @@ public final class SelfCheck implements Callable<Integer> {
         System.exit(new CommandLine(new SelfCheck()).execute(args));
     }
 
-    /** A mutant's fate: the graded test that killed it, and what that test said. */
-    record Verdict(Mutant mutant, String killer, String killerId, String message) {
+    /**
+     * A mutant's fate: the graded test that killed it, and what that test said; or, for a mutant no
+     * test killed, the timing check that could not judge it on a machine too busy ({@code busy}).
+     */
+    record Verdict(Mutant mutant, String killer, String killerId, String message, String busy) {
 
         boolean killed() {
             return killer != null;
@@ -381,13 +386,17 @@ public final class SelfCheck implements Callable<Integer> {
     }
 
     private static Verdict verdict(Mutant mutant, List<Planned> tests, Map<String, Outcome> outcomes) {
+        String busy = null;
         for (Planned test : tests) {
             Outcome outcome = outcomes.get(test.id());
             if (outcome != null && outcome.status() == Outcome.Status.FAILED) {
-                return new Verdict(mutant, test.name(), test.id(), outcome.message());
+                return new Verdict(mutant, test.name(), test.id(), outcome.message(), null);
+            }
+            if (busy == null && outcome != null && outcome.status() == Outcome.Status.NOT_GRADABLE) {
+                busy = test.name() + ": " + outcome.hint();
             }
         }
-        return new Verdict(mutant, null, null, null);
+        return new Verdict(mutant, null, null, null, busy);
     }
 
     private void report(List<String> chapters, Scoreboard solved, Scoreboard stubbed, List<Verdict> verdicts) {
@@ -445,6 +454,12 @@ public final class SelfCheck implements Callable<Integer> {
         out.println("Mutants:");
         for (Verdict v : verdicts) {
             Mutant m = v.mutant();
+            if (!v.killed() && v.busy() != null) {
+                // The machine could not show what the test that catches it needs: not judged, listed, not counted.
+                out.printf("  %-8s %s/%s: %s%n           %s%n", "not run", m.chapter(), m.name(), m.mistake(), v.busy());
+                notJudged++;
+                continue;
+            }
             out.printf("  %-8s %s/%s: %s%n", v.killed() ? "killed" : "SURVIVED", m.chapter(), m.name(), m.mistake());
             if (v.killed()) {
                 out.println("           by \"" + v.killer() + "\": " + new Outcome(null, null, v.message(), 0).hint());
@@ -457,6 +472,10 @@ public final class SelfCheck implements Callable<Integer> {
                         + " does not name its mistake (\"" + m.names() + "\"): make the message say it, or the phrase match it");
             }
             check(v.killed(), "mutant survived: " + m.chapter() + "/" + m.name() + " (" + m.mistake() + ")");
+        }
+        if (notJudged > 0) {
+            out.println("  (" + notJudged + " mutants not run: the timing check that catches them found the machine too busy;"
+                    + " listed, not counted)");
         }
         for (String c : chapters) {
             check(solved.exercises().stream().anyMatch(e -> e.chapter().equals(c)), "chapter " + c + " has no graded test");

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,6 +43,11 @@ final class Supervisor {
     static final long SILENCE_LIMIT_SECONDS = 300;
     /** Lines of a test's own output shown on the console; the rest go to the log. */
     private static final int OUTPUT_LINES_SHOWN = 30;
+    /**
+     * A timing check's "the machine was too busy" is believed only if programs outside the test JVM
+     * kept at least this many CPUs busy on average while it ran (a build beside it keeps one or more).
+     */
+    static final double OTHERS_BUSY = 0.25;
     /** Lines of a failure's message shown on the console. */
     private static final int MESSAGE_LINES_SHOWN = 40;
 
@@ -149,6 +155,9 @@ final class Supervisor {
         final List<String> problems = new ArrayList<>();
         final List<String> lastOutput = new ArrayList<>();
         final Map<String, java.util.Deque<Event>> unmatched = new LinkedHashMap<>();
+        /** For each timed test ("run id"): the machine's load when it started, then what others used while it ran. */
+        final Map<String, MachineLoad.Reading> loadAtStart = new LinkedHashMap<>();
+        final Map<String, Double> othersBusy = new LinkedHashMap<>();
         Path scratch;
         Path journal;
         long journalRead;
@@ -277,8 +286,17 @@ final class Supervisor {
             if (event.kind().equals("started")) {
                 running = event.id();
                 outputShown = 0;
+                String key = event.run() + " " + event.id();
+                if (planned(event).map(Planned::timed).orElse(false)) {
+                    MachineLoad.read(process.toHandle()).ifPresent(r -> loadAtStart.put(key, r));
+                }
             } else if (event.kind().equals("finished")) {
                 running = null;
+                String key = event.run() + " " + event.id();
+                MachineLoad.Reading before = loadAtStart.remove(key);
+                if (before != null) {
+                    MachineLoad.read(process.toHandle()).ifPresent(after -> othersBusy.put(key, MachineLoad.othersBusy(before, after)));
+                }
                 show(event);
             }
         }
@@ -314,7 +332,8 @@ final class Supervisor {
             Event full = journalEvent(brief);
             String title = title(brief);
             String status = brief.status();
-            String mark = status.equals("PASSED") ? "  ok  " : status.equals("SKIPPED") ? "  --  " : "  FAIL";
+            String mark = status.equals("PASSED") ? "  ok  " : status.equals("SKIPPED") ? "  --  "
+                    : status.equals("BUSY") ? "  n/g " : "  FAIL";
             String line = String.format("%s %s (%.1f s)", mark, title, full == null || full.seconds() == null ? 0 : full.seconds());
             logLine(line);
             if (console != null && !status.equals("SKIPPED")) {
@@ -331,9 +350,36 @@ final class Supervisor {
         }
 
         private String title(Event e) {
+            return planned(e).map(Planned::title).orElse(e.id());
+        }
+
+        private Optional<Planned> planned(Event e) {
             Run run = byIndex.get(e.run());
-            return run == null ? e.id() : run.tests().stream().filter(t -> t.id().equals(e.id())).findFirst()
-                    .map(Planned::title).orElse(e.id());
+            return run == null ? Optional.empty()
+                    : run.tests().stream().filter(t -> t.id().equals(e.id())).findFirst();
+        }
+
+        /**
+         * A test that says the machine was too busy to judge it: not graded, if it is a timing check
+         * and programs outside the test JVM were seen keeping the CPUs busy meanwhile (where the grader
+         * cannot see that, off Linux, it takes the test's word); else a failure.
+         */
+        private Outcome busy(Event e) {
+            Double others = othersBusy.get(e.run() + " " + e.id());
+            double seconds = e.seconds() == null ? 0 : e.seconds();
+            if (!planned(e).map(Planned::timed).orElse(false)) {
+                return new Outcome(e.id(), Outcome.Status.FAILED, "a test that is not a timing check ended as one that"
+                        + " found the machine too busy: " + e.message(), seconds);
+            }
+            if (others == null || others >= OTHERS_BUSY) {
+                return new Outcome(e.id(), Outcome.Status.NOT_GRADABLE, e.message() + (others == null ? ""
+                        : String.format("; other programs kept %.1f CPUs busy meanwhile", others)), seconds);
+            }
+            return new Outcome(e.id(), Outcome.Status.FAILED, String.format("the kit's own reference could not show what"
+                    + " this check needs, but programs other than the tests kept only %.2f CPUs busy meanwhile: either"
+                    + " this code kept the CPUs busy itself (threads or processes left computing?), or this machine"
+                    + " cannot run two threads at full speed at once (grade on one with two free CPUs). %s", others,
+                    e.message()), seconds);
         }
 
         /** The journal's account of the event {@code brief} (they are written in the same order, the journal first). */
@@ -408,10 +454,13 @@ final class Supervisor {
                     Outcome.Status status = switch (e.status()) {
                         case "PASSED" -> Outcome.Status.PASSED;
                         case "SKIPPED" -> run.failFast() ? null : Outcome.Status.FAILED;
+                        case "BUSY" -> Outcome.Status.NOT_GRADABLE; // decided by busy(e)
                         // Only the plan says a test cannot be graded here; an abort thrown by the code is a failure.
                         default -> Outcome.Status.FAILED;
                     };
-                    if (status != null) {
+                    if (status == Outcome.Status.NOT_GRADABLE) {
+                        outcomes.get(e.run()).put(e.id(), busy(e));
+                    } else if (status != null) {
                         outcomes.get(e.run()).put(e.id(), new Outcome(e.id(), status, e.message(),
                                 e.seconds() == null ? 0 : e.seconds()));
                     }
