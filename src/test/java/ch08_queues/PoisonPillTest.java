@@ -80,8 +80,26 @@ class PoisonPillTest {
     @DisplayName("a writer thread puts the numbers in order, then the sentinel, last; a reader on another thread takes them all")
     void writerSendsTheSentinelLast() throws Exception {
         int count = 1_000;
-        WatchedChannel channel = new WatchedChannel();
-        TransferResult result = transfer(count, channel);
+        WatchedChannel channel = WatchedChannel.holdingAfterSentinel(count);
+        Blocking.Call<TransferResult> call = Blocking.start(() -> PoisonPill.transfer(count, channel));
+        Eventually.within(BOUND, "the writer never put a sentinel into the channel it was given (waited "
+                + BOUND.toSeconds() + " s): " + STOPS_AT_SENTINEL, () -> assertThat(channel.isHeld() || call.isDone()).isTrue());
+        if (channel.isHeld()) {
+            // The sentinel is in, the reader can take it and end; the writer is still in its put().
+            try {
+                Eventually.throughout(PAUSE, BOUND, "transfer returned while its writer thread was still in its last"
+                        + " put(), the sentinel's: it must return only once both threads have ended (join the writer"
+                        + " as well as the reader; a latch or a result the reader hands over says nothing of the"
+                        + " writer)", () -> assertThat(call.isDone()).isFalse());
+            } finally {
+                channel.release();
+            }
+        }
+        Eventually.within(BOUND, "transfer did not return after the writer's last put", () -> assertThat(call.isDone()).isTrue());
+        if (call.failure() != null) {
+            throw failed(call);
+        }
+        TransferResult result = call.now();
         List<WatchedChannel.Move> puts = channel.puts();
         assertThat(puts).as("values put into the channel: the %,d numbers and one sentinel", count).hasSize(count + 1);
         Thread writer = puts.get(0).thread();
@@ -152,7 +170,7 @@ class PoisonPillTest {
     @Points(2)
     @DisplayName("a writer that pauses: the reader waits for the sentinel, it does not stop when the channel is empty")
     void readerWaitsThroughAPause() throws Exception {
-        WatchedChannel channel = new WatchedChannel(HELD_COUNT / 2);
+        WatchedChannel channel = WatchedChannel.holdingBefore(HELD_COUNT / 2);
         Blocking.Call<TransferResult> call = pausedTransfer(channel);
         try {
             Eventually.throughout(PAUSE, BOUND, "the reader ended while the writer paused at " + HELD_COUNT / 2 + ": "
@@ -173,7 +191,7 @@ class PoisonPillTest {
     @Points(2)
     @DisplayName("while the writer pauses, the reader waits in take() and uses no CPU")
     void readerUsesNoCpuWhileWaiting() throws Exception {
-        WatchedChannel channel = new WatchedChannel(HELD_COUNT / 2);
+        WatchedChannel channel = WatchedChannel.holdingBefore(HELD_COUNT / 2);
         Blocking.Call<TransferResult> call = pausedTransfer(channel);
         // Up to three windows while the writer is held: a waiting reader uses nothing in any of them; a
         // busy one shows itself in the first unless a crowded machine starves it of the CPU it wants.

@@ -24,28 +24,57 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
     private final List<Move> puts = new ArrayList<>();
     private final List<Move> takes = new ArrayList<>();
     private final AtomicInteger emptyAsks = new AtomicInteger();
-    private final long holdAt;
+    /** What the writer is held at: nothing, one number before it is put, or the sentinel once it is in. */
+    private enum Hold { NEVER, BEFORE_NUMBER, AFTER_SENTINEL }
+
+    private final Hold hold;
+    /** The number to hold before, or how many numbers there are (all else is the sentinel). */
+    private final long at;
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
-    /** A channel that never holds the writer. */
-    WatchedChannel() {
-        this(Long.MIN_VALUE);
+    private WatchedChannel(Hold hold, long at) {
+        this.hold = hold;
+        this.at = at;
     }
 
-    /** A channel whose writer, about to put {@code holdAt}, waits until {@link #release()}. */
-    WatchedChannel(long holdAt) {
-        this.holdAt = holdAt;
+    /** A channel that never holds the writer, whatever its sentinel. */
+    WatchedChannel() {
+        this(Hold.NEVER, 0);
+    }
+
+    /** A channel whose writer, about to put the number {@code holdAt}, waits until {@link #release()}. */
+    static WatchedChannel holdingBefore(long holdAt) {
+        return new WatchedChannel(Hold.BEFORE_NUMBER, holdAt);
+    }
+
+    /**
+     * A channel for {@code count} numbers whose writer, once its sentinel (any value not one of the
+     * numbers) is in the channel, is held in put() until {@link #release()}: the reader can end,
+     * the writer cannot yet.
+     */
+    static WatchedChannel holdingAfterSentinel(long count) {
+        return new WatchedChannel(Hold.AFTER_SENTINEL, count);
     }
 
     private void putting(Long value) {
-        if (value != null && value == holdAt) {
-            held.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (hold == Hold.BEFORE_NUMBER && value != null && value == at) {
+            holdWriter();
+        }
+    }
+
+    private void afterPut(Long value) {
+        if (hold == Hold.AFTER_SENTINEL && value != null && (value < 0 || value >= at)) {
+            holdWriter();
+        }
+    }
+
+    private void holdWriter() {
+        held.countDown();
+        try {
+            release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -69,6 +98,7 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
         putting(value);
         super.put(value);
         recordPut(value);
+        afterPut(value);
     }
 
     @Override
@@ -77,6 +107,7 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
         boolean added = super.offer(value);
         if (added) {
             recordPut(value);
+            afterPut(value);
         }
         return added;
     }
@@ -87,6 +118,7 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
         boolean added = super.offer(value, timeout, unit);
         if (added) {
             recordPut(value);
+            afterPut(value);
         }
         return added;
     }

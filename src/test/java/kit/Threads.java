@@ -184,6 +184,27 @@ public final class Threads {
         }
     }
 
+    /** What a call returned, and the threads that were started while it ran. */
+    public record Started<T>(T value, Set<Thread> threads) {
+    }
+
+    /**
+     * Runs {@code start} on the caller's thread and returns what it returned with the threads that
+     * appeared meanwhile (the kit's own left out): the threads a constructor said it starts, known
+     * whatever their names, before any of them has done anything the test can see.
+     */
+    public static <T> Started<T> startedBy(Callable<T> start) throws Exception {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        T value = start.call();
+        Set<Thread> started = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(thread) && !KitThreads.isKits(thread)) {
+                started.add(thread);
+            }
+        }
+        return new Started<>(value, started);
+    }
+
     /** Starts {@code call} on a new platform thread of the kit's and returns at once. */
     public static <T> Call<T> start(Callable<T> call) {
         Call<T> started = new Call<>(call);
