@@ -77,7 +77,7 @@ class PoisonPillTest {
     @Test
     @Order(2)
     @Points(2)
-    @DisplayName("a writer thread puts the numbers in order, then the sentinel, last; a reader on another thread takes them all")
+    @DisplayName("a writer thread puts the numbers in order, then the sentinel, last; a reader on another thread takes them all; both threads ended when it returns")
     void writerSendsTheSentinelLast() throws Exception {
         int count = 1_000;
         WatchedChannel channel = WatchedChannel.holdingAfterSentinel(count);
@@ -127,6 +127,24 @@ class PoisonPillTest {
         Thread reader = readers.iterator().next();
         assertThat(reader == Thread.currentThread() || !reader.isAlive())
                 .as("the reader thread (%s) alive after transfer returned: join it", reader).isTrue();
+
+        // Once more, the reader's thread kept from ending for a while after it took the sentinel.
+        WatchedChannel readerHeld = WatchedChannel.holdingReaderAfterSentinel(count);
+        Blocking.Call<TransferResult> again = Blocking.start(() -> PoisonPill.transfer(count, readerHeld));
+        Eventually.within(BOUND, "the reader never took the sentinel (waited " + BOUND.toSeconds() + " s): "
+                + STOPS_AT_SENTINEL, () -> assertThat(readerHeld.isHeld() || again.isDone()).isTrue());
+        try {
+            Eventually.throughout(PAUSE, BOUND, "transfer returned while its reader thread, which had taken the"
+                    + " sentinel, had not ended: join the reader (a latch it counts down, or the result it hands over,"
+                    + " says that it is done, not that its thread has ended)", () -> assertThat(again.isDone()).isFalse());
+        } finally {
+            readerHeld.release();
+        }
+        Eventually.within(BOUND, "transfer did not return once its reader had ended", () -> assertThat(again.isDone()).isTrue());
+        if (again.failure() != null) {
+            throw failed(again);
+        }
+        assertAllReceived(count, again.now());
     }
 
     /** Runs a transfer of {@link #HELD_COUNT} whose writer pauses at the middle until the reader waits for it. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import kit.Threads;
 
 /**
  * The channel the tests hand to {@code PoisonPill.transfer}: a queue that records who put and
@@ -24,14 +25,18 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
     private final List<Move> puts = new ArrayList<>();
     private final List<Move> takes = new ArrayList<>();
     private final AtomicInteger emptyAsks = new AtomicInteger();
-    /** What the writer is held at: nothing, one number before it is put, or the sentinel once it is in. */
-    private enum Hold { NEVER, BEFORE_NUMBER, AFTER_SENTINEL }
+    /**
+     * Who is held where: nobody; the writer before it puts one number; the writer once its
+     * sentinel is in; the reader's thread, kept from ending once it has taken the sentinel.
+     */
+    private enum Hold { NEVER, BEFORE_NUMBER, AFTER_SENTINEL, READER_EXIT }
 
     private final Hold hold;
     /** The number to hold before, or how many numbers there are (all else is the sentinel). */
     private final long at;
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
+    private final Threads.ExitHold readerExit = new Threads.ExitHold();
 
     private WatchedChannel(Hold hold, long at) {
         this.hold = hold;
@@ -57,6 +62,18 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
         return new WatchedChannel(Hold.AFTER_SENTINEL, count);
     }
 
+    /**
+     * A channel for {@code count} numbers whose reader's thread, once it has taken the sentinel,
+     * is kept from ending until {@link #release()}: the caller must wait for it.
+     */
+    static WatchedChannel holdingReaderAfterSentinel(long count) {
+        return new WatchedChannel(Hold.READER_EXIT, count);
+    }
+
+    private boolean isSentinel(Long value) {
+        return value != null && (value < 0 || value >= at);
+    }
+
     private void putting(Long value) {
         if (hold == Hold.BEFORE_NUMBER && value != null && value == at) {
             holdWriter();
@@ -64,7 +81,7 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
     }
 
     private void afterPut(Long value) {
-        if (hold == Hold.AFTER_SENTINEL && value != null && (value < 0 || value >= at)) {
+        if (hold == Hold.AFTER_SENTINEL && isSentinel(value)) {
             holdWriter();
         }
     }
@@ -85,6 +102,10 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
     }
 
     private Long recordTake(Long value) {
+        if (hold == Hold.READER_EXIT && isSentinel(value)) {
+            readerExit.hold(Thread.currentThread());
+            held.countDown();
+        }
         if (value != null) {
             synchronized (takes) {
                 takes.add(new Move(value, Thread.currentThread()));
@@ -165,13 +186,14 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
         return n;
     }
 
-    /** Whether the writer is held (or was, before {@link #release()}). */
+    /** Whether the writer, or the reader, is held (or was, before {@link #release()}). */
     boolean isHeld() {
         return held.getCount() == 0;
     }
 
     void release() {
         release.countDown();
+        readerExit.close();
     }
 
     /** How often a reader asked for a value while the channel was empty. */

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import kit.Arguments;
 import kit.Blocking;
+import kit.Eventually;
+import kit.Threads;
 import kit.Exercise;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class PhasedWorkersTest {
 
     private static final Duration BOUND = Duration.ofSeconds(5);
+    /** How long the first test keeps the workers' threads from ending, watching that run waits for them. */
+    private static final Duration HELD = Duration.ofMillis(200);
 
     /** One thing a step did, in the order they happened. */
     private record Event(String what, int worker, int phase, Thread thread) {
@@ -52,7 +56,34 @@ class PhasedWorkersTest {
             events.clear();
             int workers = shape[0];
             int phases = shape[1];
-            runWithin(workers, phases, (worker, phase) -> log("step", worker, phase));
+            try (Threads.ExitHold exits = new Threads.ExitHold()) {
+                // Each worker's thread is kept from ending after its steps, for a while: run must wait for it.
+                Blocking.Call<Void> running = Blocking.run(() -> PhasedWorkers.run(workers, phases, (worker, phase) -> {
+                    log("step", worker, phase);
+                    exits.hold(Thread.currentThread());
+                }));
+                int expected = phases == 0 ? 0 : workers;
+                Eventually.within(BOUND, "run(" + workers + ", " + phases + ", step) did not run every step within "
+                        + BOUND.toSeconds() + " s; so far: " + events.size(),
+                        () -> assertThat(exits.held().size() == expected && events.size() == workers * phases
+                                || running.isDone()).isTrue());
+                if (running.failure() != null) {
+                    Arguments.unlessTodo(running.failure());
+                }
+                if (expected > 0) {
+                    Eventually.throughout(HELD, BOUND, "run returned while the worker threads had not ended (each had"
+                            + " finished its steps, and its thread was kept from ending for a while): join the workers,"
+                            + " each thread; a latch counted down at the end of a worker's work, or an executor's"
+                            + " awaitTermination, says that the work is done, not that the thread has ended",
+                            () -> assertThat(running.isDone()).isFalse());
+                }
+                exits.close();
+                Eventually.within(BOUND, "run did not return once its workers had ended",
+                        () -> assertThat(running.isDone()).isTrue());
+                if (running.failure() != null) {
+                    throw new AssertionError("run threw " + running.failure(), running.failure());
+                }
+            }
             assertThat(events).as("steps run by run(%d workers, %d phases): each worker each phase, once, and all"
                     + " of them before run returns (join the workers)", workers, phases).hasSize(workers * phases);
             for (int w = 0; w < workers; w++) {
