@@ -196,6 +196,11 @@ final class WatchedChannel extends LinkedBlockingQueue<Long> {
         readerExit.close();
     }
 
+    /** Whether the reader's exit is really held (a virtual reader ends without a monitor to hold it by). */
+    boolean readerExitHeld() {
+        return readerExit.allHeld();
+    }
+
     /** How often a reader asked for a value while the channel was empty. */
     int emptyAsks() {
         return emptyAsks.get();

@@ -197,9 +197,14 @@ public final class Threads {
         private final CountDownLatch release = new CountDownLatch(1);
         private final Set<Thread> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        /** Holds {@code thread}'s exit from now on; returns once the hold is in place. */
+        private volatile boolean virtualSeen;
+
+        /** Holds {@code thread}'s exit from now on (a virtual thread is noted, not held); returns once the hold is in place. */
         public void hold(Thread thread) {
-            if (thread.isVirtual() || !held.add(thread)) {
+            if (thread.isVirtual()) {
+                virtualSeen = true;
+            }
+            if (!held.add(thread) || thread.isVirtual()) {
                 return;
             }
             CountDownLatch taken = new CountDownLatch(1);
@@ -222,9 +227,14 @@ public final class Threads {
             }
         }
 
-        /** The threads held so far. */
+        /** The threads given to {@link #hold} so far. */
         public Set<Thread> held() {
             return Set.copyOf(held);
+        }
+
+        /** Whether every thread given to {@link #hold} is really held: none of them was virtual. */
+        public boolean allHeld() {
+            return !virtualSeen;
         }
 
         /** Lets every held thread end. */
