@@ -199,12 +199,20 @@ public final class Threads {
 
         private volatile boolean virtualSeen;
 
-        /** Holds {@code thread}'s exit from now on (a virtual thread is noted, not held); returns once the hold is in place. */
+        /**
+         * Holds {@code thread}'s exit from now on; returns once the hold is in place. A virtual thread
+         * ends without that monitor, and a pool's worker is waited for by its pool's termination
+         * ({@code close()}, {@code awaitTermination}), which the JDK signals just before the worker's
+         * last steps: both are noted, not held.
+         */
         public void hold(Thread thread) {
-            if (thread.isVirtual()) {
+            boolean poolWorker = thread instanceof java.util.concurrent.ForkJoinWorkerThread
+                    || java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                            .equals("java.util.concurrent.ThreadPoolExecutor") && frame.getMethodName().equals("runWorker"));
+            if (thread.isVirtual() || poolWorker) {
                 virtualSeen = true;
             }
-            if (!held.add(thread) || thread.isVirtual()) {
+            if (!held.add(thread) || thread.isVirtual() || poolWorker) {
                 return;
             }
             CountDownLatch taken = new CountDownLatch(1);
@@ -232,7 +240,7 @@ public final class Threads {
             return Set.copyOf(held);
         }
 
-        /** Whether every thread given to {@link #hold} is really held: none of them was virtual. */
+        /** Whether every thread given to {@link #hold} is really held: none of them was virtual or a pool's worker. */
         public boolean allHeld() {
             return !virtualSeen;
         }
