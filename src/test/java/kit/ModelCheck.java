@@ -116,7 +116,8 @@ public final class ModelCheck {
         List<String> args = new ArrayList<>(List.of(reports.toString()));
         args.addAll(names);
         try (JavaProcess child = JavaProcess.start("the model checker", ModelCheck.class.getName(),
-                List.of("-XX:+EnableDynamicAgentLoading", "-Djdk.attach.allowAttachSelf=true", "-XX:+UseSerialGC"), args)) {
+                List.of("-XX:+EnableDynamicAgentLoading", "-Djdk.attach.allowAttachSelf=true", "-XX:+UseSerialGC", "-Xmx256m"),
+                args)) {
             for (String name : names) {
                 String simple = name.substring(name.lastIndexOf('$') + 1);
                 long start = System.nanoTime();
