@@ -37,7 +37,7 @@ class AtomicCounterTest {
     @Test
     @Order(3)
     @Points(2)
-    @Timeout(120)
+    @Timeout(240)
     @DisplayName("no interleaving of two threads' increments loses an update (model checking, on any number of CPUs)")
     void modelCheckedIncrements() {
         ModelCheck.check(RaceModels.AtomicIncrements.class).assertPassed(

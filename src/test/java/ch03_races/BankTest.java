@@ -194,7 +194,7 @@ class BankTest {
     @Test
     @Order(7)
     @Points(2)
-    @Timeout(120)
+    @Timeout(240)
     @DisplayName("no interleaving of three transfers and a total overdraws, loses money, shows a wrong total or deadlocks (model checking, on any number of CPUs)")
     void modelCheckedTransfers() {
         ModelCheck.check(RaceModels.Transfers.class).assertPassed("Transfers and totals that run at the same time must"

@@ -61,7 +61,7 @@ class LockedCounterTest {
     @Test
     @Order(5)
     @Points(2)
-    @Timeout(120)
+    @Timeout(240)
     @DisplayName("no interleaving of two threads' increments loses an update (model checking, on any number of CPUs)")
     void modelCheckedIncrements() {
         ModelCheck.check(RaceModels.LockedIncrements.class).assertPassed(

@@ -82,7 +82,7 @@ class SeatBookingTest {
     @Test
     @Order(4)
     @Points(2)
-    @Timeout(120)
+    @Timeout(240)
     @DisplayName("no interleaving of two bookings of one seat gives it to both or to neither (model checking, on any number of CPUs)")
     void modelCheckedSameSeat() {
         ModelCheck.check(RaceModels.SameSeat.class).assertPassed("Checking that the seat is free and taking it must be one"

@@ -300,7 +300,7 @@ class BoundedBufferTest {
     @Test
     @Order(9)
     @Points(2)
-    @Timeout(120)
+    @Timeout(240)
     @DisplayName("no interleaving of one producer and two consumers on a buffer of 1 loses, duplicates or invents an item, or leaves a thread waiting (model checking, on any number of CPUs)")
     void modelCheckedHandOffs() {
         ModelCheck.check(BufferModels.OneProducerTwoConsumers.class).assertPassed("A producer and consumers that run at"

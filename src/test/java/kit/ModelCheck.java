@@ -37,7 +37,11 @@ public final class ModelCheck {
 
     /** The last line of the child's output: the verdict; the report is in the file named on its command line. */
     private static final String VERDICT = "threadwork-model-check: ";
-    /** How long one scenario may take, the checker's start-up included. */
+    /**
+     * How much CPU time one scenario may take, the checker's start-up included: counted in CPU time,
+     * not on the clock, so that a busy machine only makes it slower, while a scenario whose threads
+     * spin for ever reaches it (a deadlock the checker reports itself).
+     */
     private static final Duration BOUND = Duration.ofSeconds(60);
     /** Each holder's verdicts, once per run (a run has its own copy of the kit's classes). */
     private static final Map<Class<?>, Map<String, Verdict>> RUNS = new ConcurrentHashMap<>();
@@ -121,11 +125,18 @@ public final class ModelCheck {
             for (String name : names) {
                 String simple = name.substring(name.lastIndexOf('$') + 1);
                 long start = System.nanoTime();
-                Optional<JavaProcess.Line> line = child.awaitLine(l -> l.startsWith(VERDICT + name + " "), BOUND);
+                Duration cpuAtStart = child.cpuTime();
+                Optional<JavaProcess.Line> line = Optional.empty();
+                while (line.isEmpty() && child.isAlive() && child.cpuTime().minus(cpuAtStart).compareTo(BOUND) < 0) {
+                    line = child.awaitLine(l -> l.startsWith(VERDICT + name + " "), Duration.ofSeconds(1));
+                }
+                if (line.isEmpty()) { // one last look: the verdict may have come with the end of the output
+                    line = child.awaitLine(l -> l.startsWith(VERDICT + name + " "), Duration.ZERO);
+                }
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 if (line.isEmpty()) {
-                    verdicts.put(name, new Verdict(simple, false, "no verdict within " + BOUND.toSeconds() + " s: the"
-                            + " scenario's threads never ended (a deadlock or a thread spinning for ever?). The checker's"
+                    verdicts.put(name, new Verdict(simple, false, "no verdict: the checker ended, or used " + BOUND.toSeconds() + " s of CPU"
+                            + " time on it: the scenario's threads never ended (a thread spinning for ever?). The checker's"
                             + " last output:\n" + child.tail(20), took));
                     return;
                 }
