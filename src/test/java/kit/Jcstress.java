@@ -201,7 +201,7 @@ public final class Jcstress {
                 }
             }
             return new Outcomes(name, samples, List.copyOf(merged.values()), errors,
-                    kept(dir.getFileName().toString(), "index.html"));
+                    kept(dir.getFileName().toString(), name + ".html")); // jcstress's page of this test
         }
 
         /** False for a control (a test with an interesting outcome) that saw none of its interesting outcomes. */
