@@ -1,5 +1,7 @@
 package grader;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -242,7 +244,8 @@ public final class SelfCheck implements Callable<Integer> {
             Path forgedClass = kit.kitClasses().resolve("grader").resolve("HOSTILE-WAS-HERE");
             Files.deleteIfExists(forgedClass);
             Grading.Prepared prepared = grading.prepare(label, root, List.of(h.chapter()), h.exercises());
-            Grading.Graded graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime());
+            int cpus = h.cpus() > 0 ? h.cpus() : Runtime.getRuntime().availableProcessors();
+            Grading.Graded graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime(), cpus);
             Reports.write(graded.board(), reports, box.describe());
             String report = Files.readString(reports.resolve("results.json"));
             if (h.watch() > 0) {
@@ -260,6 +263,10 @@ public final class SelfCheck implements Callable<Integer> {
             if (h.ignored() >= 0 && ignored != h.ignored()) {
                 wrong.add(ignored + " files reported as ignored, expected " + h.ignored());
             }
+            if (h.names() != null && !report.contains(h.names())) {
+                wrong.add("results.json does not say \"" + h.names() + "\"");
+            }
+            wrong.addAll(platformTerms(board, reports, h.score()));
             if (!Files.readString(reports.resolve("results.json")).equals(report)) {
                 wrong.add("results.json changed after the grading ended");
             }
@@ -276,6 +283,32 @@ public final class SelfCheck implements Callable<Integer> {
             wrong.forEach(w -> out.println("           " + w));
             check(wrong.isEmpty(), "hostile submission " + h.name() + ": " + String.join("; ", wrong));
         }
+    }
+
+    /**
+     * What a platform's user would misread in a hostile case's reports: a test not graded on this
+     * machine that Gradescope shows as passed (a status, or 0 of 0), and PrairieLearn's score other
+     * than the honest share of the points, unrounded.
+     */
+    private static List<String> platformTerms(Scoreboard board, Path reports, double honest) throws IOException {
+        List<String> wrong = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode gradescope = json.readTree(reports.resolve("results.json").toFile());
+        long notGraded = 0;
+        for (JsonNode test : gradescope.path("tests")) {
+            wrong.addAll(PackagingCheck.gradescopeStatus(test));
+            notGraded += test.has("status") ? 0 : 1;
+        }
+        long expected = board.notGradedRows().size() + board.demonstrations().stream().filter(Scoreboard.Row::notGradable).count();
+        if (notGraded != expected) {
+            wrong.add("results.json has " + notGraded + " tests without a status, this machine did not grade " + expected);
+        }
+        double share = board.possible() == 0 ? 0 : honest / board.possible();
+        double score = json.readTree(reports.resolve("prairielearn.json").toFile()).path("score").asDouble(-1);
+        if (score != share) {
+            wrong.add("prairielearn.json's score is " + score + ", the honest share " + share);
+        }
+        return wrong;
     }
 
     /**

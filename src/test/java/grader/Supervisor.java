@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import kit.Jcstress;
 
 /**
  * Runs tests in test JVMs ({@link Child}) and, whatever those JVMs do, ends with an outcome for
@@ -41,6 +42,11 @@ final class Supervisor {
 
     /** Longer than any test's own timeout: past this with no word from the test JVM, it is killed. */
     static final long SILENCE_LIMIT_SECONDS = 300;
+    /** The test JVM's heap. */
+    static final String HEAP = "1g";
+    /** How the JVM ends on -XX:+ExitOnOutOfMemoryError: this exit code, after a line starting so on its standard output. */
+    private static final int OUT_OF_MEMORY_EXIT = 3;
+    private static final String OUT_OF_MEMORY_LINE = "Terminating due to java.lang.OutOfMemoryError";
     /** Lines of a test's own output shown on the console; the rest go to the log. */
     private static final int OUTPUT_LINES_SHOWN = 30;
     /**
@@ -73,6 +79,7 @@ final class Supervisor {
     private final PrintStream console;
     private final Path log;
     private final List<Path> hidden;
+    private Path jcstressReports;
 
     /**
      * @param work where the test JVMs' specs, log and scratch directories go
@@ -87,6 +94,15 @@ final class Supervisor {
         this.order = order;
         this.console = console;
         this.log = work.resolve("tests.log");
+    }
+
+    /**
+     * Keeps jcstress's reports in {@code dir} (one folder per chapter) and tells the tests so, for
+     * a reader who has this machine's files; without it a failure gives no link that leads nowhere.
+     */
+    Supervisor keepJcstressReports(Path dir) {
+        this.jcstressReports = dir;
+        return this;
     }
 
     Result run(List<Run> runs) throws IOException, InterruptedException {
@@ -165,6 +181,8 @@ final class Supervisor {
         int exitCode;
         boolean silent;
         String running;
+        long runningSince;
+        String outOfMemory;
         int outputShown;
 
         Attempt(int number, List<Run> runs) {
@@ -191,10 +209,18 @@ final class Supervisor {
             List<Path> app = new ArrayList<>(List.of(kit.kitClasses(), kit.mainClasses()));
             app.addAll(kit.libraries());
             List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-XX:+UseSerialGC", "-Xshare:auto",
+                    "-Xmx" + HEAP, "-XX:+UseSerialGC", "-Xshare:auto",
+                    // Out of memory, it ends at once and says so: an OutOfMemoryError (the JVM reuses one
+                    // object for all of them) could otherwise be caught, or turn into another exception.
+                    "-XX:+ExitOnOutOfMemoryError",
                     "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
                     "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
             kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
+            if (jcstressReports != null) {
+                Path shown = jcstressReports.toAbsolutePath().normalize();
+                java.add("-D" + Jcstress.REPORTS_PROPERTY + "=" + (shown.startsWith(kit.basedir().toAbsolutePath())
+                        ? kit.basedir().toAbsolutePath().relativize(shown) : shown));
+            }
             java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName(), spec.toString()));
             ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
             builder.environment().put("HOME", scratch.toString());
@@ -266,6 +292,9 @@ final class Supervisor {
                 if (line.isEmpty()) {
                     return;
                 }
+                if (line.startsWith(OUT_OF_MEMORY_LINE)) {
+                    outOfMemory = line.substring("Terminating due to ".length());
+                }
                 logLine(line);
                 lastOutput.add(line);
                 if (lastOutput.size() > 20) {
@@ -285,6 +314,7 @@ final class Supervisor {
             check(event);
             if (event.kind().equals("started")) {
                 running = event.id();
+                runningSince = System.nanoTime();
                 outputShown = 0;
                 String key = event.run() + " " + event.id();
                 if (planned(event).map(Planned::timed).orElse(false)) {
@@ -474,6 +504,10 @@ final class Supervisor {
                 String id = dying.substring(dying.indexOf(' ') + 1);
                 String why = silent
                         ? "no progress for " + SILENCE_LIMIT_SECONDS + " s: the test hung past its own timeout (threads that ignore interrupts?)"
+                        : exitCode == OUT_OF_MEMORY_EXIT && outOfMemory != null
+                        ? String.format("ran out of memory %.0f s into the test (%s; the test JVM has %s of heap): does the"
+                                + " code keep everything it makes, in a collection that only grows, or start threads without end?",
+                                (System.nanoTime() - runningSince) / 1e9, outOfMemory, HEAP.replace("g", " GB"))
                         : "the test JVM died during this test (exit code " + exitCode + "): System.exit, Runtime.halt or a crash?";
                 outcomes.get(run).put(id, new Outcome(id, Outcome.Status.FAILED, why, 0));
                 logLine("  FAIL " + title(Event.started(run, id)) + ": " + why);
@@ -482,10 +516,36 @@ final class Supervisor {
                     console.println("         " + why);
                 }
             }
+            keepJcstress();
             Path measurements = scratch.resolve("measurements.log");
             if (Files.exists(measurements)) {
                 Files.write(work.resolve("measurements.log"), Files.readAllBytes(measurements),
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+
+        /** jcstress's reports and console logs, out of the scratch folder the next test JVM starts afresh. */
+        private void keepJcstress() {
+            if (jcstressReports == null) {
+                return;
+            }
+            Path runs = scratch.resolve(Jcstress.WORK);
+            if (!Files.isDirectory(runs)) {
+                return;
+            }
+            try (java.util.stream.Stream<Path> dirs = Files.list(runs)) {
+                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                    Path into = jcstressReports.resolve(dir.getFileName().toString());
+                    Compilation.clean(into);
+                    if (Files.isDirectory(dir.resolve("report"))) {
+                        Edition.copyTree(dir.resolve("report"), into, p -> false);
+                    }
+                    if (Files.exists(dir.resolve("console.log"))) {
+                        Files.copy(dir.resolve("console.log"), into.resolve("console.log"));
+                    }
+                }
+            } catch (IOException e) {
+                logLine("could not keep jcstress's reports: " + e); // the grade does not depend on them
             }
         }
 

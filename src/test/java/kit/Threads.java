@@ -51,7 +51,8 @@ public final class Threads {
                     go.await();
                     body.run(index);
                 } catch (Throwable t) {
-                    if (!failure.compareAndSet(null, t)) {
+                    // One object thrown by several threads (code may throw a shared one) cannot suppress itself.
+                    if (!failure.compareAndSet(null, t) && failure.get() != t) {
                         failure.get().addSuppressed(t);
                     }
                 }
