@@ -20,7 +20,7 @@ public class TaskClient implements AutoCloseable {
     /**
      * Connects to the broker, declares the work queue durable (not exclusive, not auto-deleted, no
      * arguments: as the workers declare it) and a reply queue of this client's own, and starts
-     * consuming the replies.
+     * consuming the replies: the reply consumer is there before any task goes out.
      *
      * @param broker the broker, e.g. {@code amqp://guest:guest@127.0.0.1:5672/}
      * @param queue the work queue's name
@@ -52,8 +52,8 @@ public class TaskClient implements AutoCloseable {
     }
 
     /**
-     * Closes the connection: no thread of the client is left. Futures still waiting fail at once
-     * with an {@link IllegalStateException}.
+     * Closes the connection: no thread of the client is left, and its reply queue is gone from the
+     * broker. Futures still waiting fail at once with an {@link IllegalStateException}.
      */
     @Override
     public void close() throws IOException {

@@ -21,8 +21,9 @@ public class TaskWorker implements AutoCloseable {
      * exclusive, not auto-deleted, no arguments: as the client declares it). Returns once consuming.
      * From then on, on the client library's threads, for each task:
      * <ul>
-     *   <li>it has at most one task at a time that it has not acknowledged (a prefetch of 1), so that
-     *       the broker gives each task to a worker that is free;</li>
+     *   <li>it has at most one task at a time that it has not acknowledged (a prefetch of 1, set before
+     *       it starts consuming: RabbitMQ applies a prefetch only to the consumers started after it), so
+     *       that the broker gives each task to a worker that is free;</li>
      *   <li>it runs the task, publishes the reply, and only then acknowledges the task (manual acks),
      *       so that a worker that dies in the middle of a task loses nothing: the broker gives the
      *       task to another worker;</li>

@@ -3,6 +3,7 @@ package ch12_distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.rabbitmq.client.AMQP;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import kit.AmqpTap;
 import kit.Arguments;
 import kit.Broker;
 import kit.Eventually;
@@ -55,6 +57,8 @@ class TaskClientTest {
     private static final Duration PATIENT = Duration.ofSeconds(10);
     private static final int WORKERS = 3;
     private static final long SLOW_MILLIS = 300;
+    /** RabbitMQ's pseudo-queue for replies without a queue of one's own; the embedded broker has no such thing. */
+    private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
     private final SplittableRandom random = new SplittableRandom();
     private final List<TaskClient> clients = new ArrayList<>();
@@ -87,10 +91,38 @@ class TaskClientTest {
         return workers;
     }
 
+    /** A client on the fake workers' queue, closed after the test. */
     private TaskClient client(Duration deadline) throws IOException {
-        TaskClient client = new TaskClient(broker.uri(), workers.queue(), deadline);
+        return client(broker.uri(), deadline);
+    }
+
+    /** A client on the fake workers' queue through {@code uri} (the broker's, or the tap's), closed after the test. */
+    private TaskClient client(URI uri, Duration deadline) throws IOException {
+        TaskClient client = connect(uri, workers.queue(), deadline);
         clients.add(client);
         return client;
+    }
+
+    /**
+     * {@code new TaskClient(uri, queue, deadline)}; a client that asks for RabbitMQ's Direct Reply-to,
+     * which the embedded broker does not offer, is told so instead of getting the broker's bare 404.
+     */
+    private TaskClient connect(URI uri, String queue, Duration deadline) throws IOException {
+        try {
+            return new TaskClient(uri, queue, deadline);
+        } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (String.valueOf(t.getMessage()).contains(DIRECT_REPLY_TO)) {
+                    throw new AssertionError("the client consumes from " + DIRECT_REPLY_TO + ", RabbitMQ's Direct"
+                            + " Reply-to, which the tests' embedded broker (Apache Qpid Broker-J) does not offer: it"
+                            + " answers that there is no such queue. Declare a reply queue of the client's own with"
+                            + " channel.queueDeclare() (named by the broker, exclusive to the connection, deleted with"
+                            + " it), as the lesson does; Direct Reply-to works only against a real RabbitMQ"
+                            + " (-Dkit.amqp.uri=...)", e);
+                }
+            }
+            throw e;
+        }
     }
 
     private long[] distinct(int count) {
@@ -144,6 +176,53 @@ class TaskClientTest {
 
     @Test
     @Order(2)
+    @Points(1)
+    @DisplayName("the constructor declares the work queue durable: a task submitted before any worker is there waits for one")
+    void declaresWorkQueue() throws Exception {
+        AmqpTap tap = broker.tap();
+        int since = tap.connections();
+        String queue = broker.newName("declared");
+        TaskClient client = connect(tap.uri(), queue, PATIENT);
+        clients.add(client);
+        assertThat(broker.exists(queue)).as("whether the work queue exists once the constructor has returned: the client"
+                + " may come before any worker, and the broker drops without a word a task published to a queue that"
+                + " does not exist. Declare it (queueDeclare) in the constructor, as the workers do").isTrue();
+        Wire.assertDeclaredAsWorkQueue(tap, since, queue, "the client");
+        long x = distinct(1)[0];
+        CompletableFuture<Long> future = client.submit("square", x);
+        workers = new FakeWorkers(broker, queue, 1, 1); // the first worker comes only now
+        assertValues(Map.of(squareOf(x), future), Map.of(squareOf(x), x * x), () -> "the task was published before any"
+                + " worker consumed the queue; the worker that came later saw " + workers.received());
+    }
+
+    @Test
+    @Order(3)
+    @Points(1)
+    @DisplayName("the constructor starts consuming the replies: the reply consumer is there before any task goes out")
+    void consumesRepliesFromTheStart() throws Exception {
+        workers(WORKERS, 1);
+        AmqpTap tap = broker.tap();
+        int since = tap.connections();
+        TaskClient client = client(tap.uri(), PATIENT);
+        Set<String> consumed = tap.sent(AMQP.Basic.Consume.class).stream().filter(c -> c.connection() > since)
+                .map(c -> ((AMQP.Basic.Consume) c.method()).getQueue()).collect(Collectors.toCollection(TreeSet::new));
+        if (consumed.isEmpty()) {
+            fail("the client had not started consuming its replies when its constructor returned: register the reply"
+                    + " consumer (basicConsume on the reply queue) in the constructor, before any task is published."
+                    + " A consumer registered in submit() comes after the request it is for (RabbitMQ's Direct Reply-to"
+                    + " refuses such a request), and two threads submitting at once may register two");
+        }
+        long x = distinct(1)[0];
+        assertValues(Map.of(squareOf(x), client.submit("square", x)), Map.of(squareOf(x), x * x),
+                () -> "does the client complete the future whose correlation id the reply carries?");
+        String replyTo = workers.received().get(0).replyTo();
+        assertThat(consumed.stream().anyMatch(q -> q.equals(replyTo) || q.equals(DIRECT_REPLY_TO)
+                && String.valueOf(replyTo).startsWith(DIRECT_REPLY_TO))).as("whether the client consumes from the queue"
+                + " its task named as its reply queue (%s); the queues it consumes from: %s", replyTo, consumed).isTrue();
+    }
+
+    @Test
+    @Order(4)
     @Points(2)
     @DisplayName("a submitted task's future completes with the task's value")
     void futureCompletesWithValue() throws Exception {
@@ -166,7 +245,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     @Points(1)
     @DisplayName("a task that fails on its worker fails its future with a TaskFailedException carrying the worker's error")
     void failedTaskFailsFuture() throws Exception {
@@ -194,7 +273,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     @Points(2)
     @DisplayName("submit() returns at once: 9 slow tasks from one thread keep 3 workers busy at the same time")
     void submitDoesNotWait() throws Exception {
@@ -220,7 +299,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     @Points(2)
     @DisplayName("each result reaches its own future, whatever order the results come back in")
     void resultsMatchedByCorrelationId() throws Exception {
@@ -239,7 +318,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     @Points(2)
     @DisplayName("two clients, each used by two threads at once, each get their own results: each has a reply queue of its own")
     void twoClientsApart() throws Exception {
@@ -268,7 +347,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     @Points(2)
     @DisplayName("a duplicate result, or one for no task of this client, is ignored: every future completes once, with its value")
     void duplicatesIgnored() throws Exception {
@@ -303,7 +382,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     @Points(2)
     @DisplayName("a task with no result within the deadline fails with a TimeoutException (deadlines of 300 and 800 ms); a late result is ignored")
     void deadline() throws Exception {
@@ -348,7 +427,7 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     @Points(1)
     @DisplayName("an unknown task, a wrong number of arguments or a null is refused, naming it")
     void badArgumentsAreRefused() throws Exception {
@@ -376,13 +455,13 @@ class TaskClientTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     @Points(1)
     @DisplayName("close() frees the connection, fails the futures still waiting, and submit() after it is refused")
     void closeFreesEverything() throws Exception {
         workers(WORKERS, 1);
         workers.behaviour.never = task -> true;
-        TaskClient client = new TaskClient(broker.uri(), workers.queue(), PATIENT);
+        TaskClient client = connect(broker.uri(), workers.queue(), PATIENT);
         long x = distinct(1)[0];
         CompletableFuture<Long> waiting = client.submit("square", x);
         Eventually.within(BOUND, "square(" + x + ") never reached a worker: does submit() publish to the work queue?",
@@ -391,10 +470,22 @@ class TaskClientTest {
         Eventually.within(Duration.ofSeconds(1), "square(" + x + ") was still waiting 1 s after close(): close() must"
                 + " fail the futures still waiting (with an IllegalStateException), since no reply can reach them now",
                 () -> assertThat(waiting).isCompletedExceptionally());
+        if (waiting.isCancelled()) {
+            fail("close() cancelled square(" + x + "), which was still waiting: fail the futures still waiting with an"
+                    + " IllegalStateException (completeExceptionally), as the Javadoc says. A cancelled future tells its"
+                    + " caller that someone gave up on the task, not that the client closed before its result came");
+        }
         Throwable failure = Arguments.thrownBy(waiting::join);
         assertThat(failure).as("what square(%d) failed with when the client was closed", x).isNotNull();
         assertThat(failure.getCause()).as("the cause square(%d) failed with when the client was closed", x)
                 .isInstanceOf(IllegalStateException.class);
+        String replyQueue = workers.received().get(0).replyTo();
+        if (replyQueue != null && !replyQueue.startsWith(DIRECT_REPLY_TO)) {
+            broker.deleteAfter(replyQueue); // if the client left it behind
+            Eventually.within(BOUND, "the client's reply queue " + replyQueue + " was still on the broker after close():"
+                    + " declare it with queueDeclare() (exclusive to the connection: the broker deletes it when the"
+                    + " connection closes), or delete it in close()", () -> assertThat(broker.exists(replyQueue)).isFalse());
+        }
         assertThat(Arguments.thrownBy(() -> client.submit("square", 2))).as("what submit(\"square\", 2) threw after"
                 + " close()").isInstanceOf(IllegalStateException.class);
         Checks.assertNoThreadLeft(before, "client");

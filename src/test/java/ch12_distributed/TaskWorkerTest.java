@@ -167,6 +167,46 @@ class TaskWorkerTest {
 
     @Test
     @Order(2)
+    @Points(1)
+    @DisplayName("the constructor declares the work queue durable, shared and kept, also when the worker is the first to use it")
+    void declaresWorkQueue() throws Exception {
+        String own = broker.newName("declared");
+        int since = broker.tap().connections();
+        try (TaskWorker worker = tapped(own)) {
+            assertThat(broker.exists(own)).as("whether the work queue exists once the constructor has returned: the"
+                    + " worker must declare it (queueDeclare), as it may be the first to use it").isTrue();
+            Wire.assertDeclaredAsWorkQueue(broker.tap(), since, own, "the worker");
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Points(1)
+    @DisplayName("the constructor sets the prefetch of 1 before it starts consuming, as RabbitMQ applies it only to consumers started after it")
+    void prefetchBeforeConsuming() throws Exception {
+        String own = broker.newQueue("prefetch");
+        try (TaskWorker worker = tapped(own)) {
+            Wire.assertPrefetchBeforeConsuming(broker.tap(), own);
+        }
+    }
+
+    /**
+     * A worker in this JVM on {@code own}, connected through the class's tap, so that the test sees its
+     * frames; a constructor that fails on a queue nobody declared yet is told why.
+     */
+    private static TaskWorker tapped(String own) throws IOException {
+        try {
+            return new TaskWorker(broker.tap().uri(), own);
+        } catch (IOException e) {
+            throw new AssertionError("new TaskWorker(broker, \"" + own + "\") threw " + e + (e.getCause() == null ? ""
+                    : " (" + e.getCause().getMessage() + ")") + " on a queue that nobody may have declared yet: a worker"
+                    + " may be the first to use the work queue, so its constructor declares it (queueDeclare(queue, true,"
+                    + " false, false, null)) before it consumes", e);
+        }
+    }
+
+    @Test
+    @Order(4)
     @Points(2)
     @DisplayName("a task's value comes back to its reply queue, with its correlation id, from a worker process")
     void roundTrip() throws Exception {
@@ -181,7 +221,7 @@ class TaskWorkerTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     @Points(2)
     @DisplayName("a task that throws comes back as a failed reply carrying the error's message, and the workers go on")
     void failureIsAReply() throws Exception {
@@ -211,7 +251,7 @@ class TaskWorkerTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     @Points(1)
     @DisplayName("an unknown task, a wrong number of arguments or a message that is no task comes back as a failed reply")
     void badTasksAreFailedReplies() throws Exception {
@@ -237,7 +277,7 @@ class TaskWorkerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     @Points(1)
     @DisplayName("close() stops the consuming and frees the connection: no thread of the worker is left")
     void closeFreesEverything() throws Exception {
@@ -265,7 +305,7 @@ class TaskWorkerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     @Points(2)
     @DisplayName("40 tasks of 100 ms over 3 workers take well under the 4 s they take one after another, and every worker does some")
     void workIsShared() throws Exception {
@@ -300,7 +340,7 @@ class TaskWorkerTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     @Points(2)
     @DisplayName("a busy worker takes no second task: tasks sent while every worker is busy wait in the queue for the next free worker")
     void fairDispatch() throws Exception {
@@ -344,7 +384,37 @@ class TaskWorkerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
+    @Points(1)
+    @DisplayName("each task is acknowledged only after its reply is published, so that a worker dying between the two loses nothing")
+    void acksAfterReplying() throws Exception {
+        String own = broker.newQueue("acks");
+        try (TaskWorker worker = tapped(own)) {
+            requests = new Requests(broker, own);
+            long[] x = distinct(4);
+            List<String> ids = new ArrayList<>();
+            for (long value : x) {
+                ids.add(requests.send(Task.of("square", value)));
+            }
+            for (int i = 0; i < x.length; i++) {
+                assertValue(ids.get(i), x[i] * x[i]);
+            }
+            Set<String> sent = Set.copyOf(ids);
+            // The ack may follow the reply a moment later: wait until the tap has seen one for every task.
+            Eventually.within(REPLY_BOUND, "the worker replied to " + x.length + " tasks but did not ack them all (basicAck"
+                    + " after publishing the reply)", () -> assertThat(Wire.handled(broker.tap(), own).stream()
+                            .filter(t -> sent.contains(t.correlationId()) && t.ack().isPresent())
+                            .map(Wire.Handled::correlationId).distinct()).hasSize(x.length));
+            for (Wire.Handled task : Wire.handled(broker.tap(), own)) {
+                if (sent.contains(task.correlationId())) {
+                    Wire.assertRepliedBeforeAck(task, describe(requests.sent(task.correlationId()).body()));
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
     @Points(3)
     @DisplayName("a worker killed in the middle of a task loses nothing: the broker gives the task to another worker")
     @Timeout(30) // a worker to restart, then up to 6.4 s for the tasks and 2.8 s more for the killed one

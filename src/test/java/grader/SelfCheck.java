@@ -55,6 +55,8 @@ public final class SelfCheck implements Callable<Integer> {
     /** Mutants that no test killed because the timing check that catches them found the machine too busy. */
     private int notJudged;
     private int checksPassed;
+    private static final String CH12 = "ch12_distributed";
+    private static final String AMQP_URI = "kit.amqp.uri";
     /** Mutant runs given to one test JVM: few enough that the streams finish together. */
     private static final int MUTANTS_PER_JVM = 6;
     /** Where the time went, phase by phase, in seconds. */
@@ -162,6 +164,15 @@ public final class SelfCheck implements Callable<Integer> {
                     tests, true));
             mutantRuns.put(index, mutant);
         }
+        // ch12 against a real RabbitMQ as well, where one can run here: its node boots while the rest is graded.
+        String realBrokerSkipped = null;
+        RabbitMq rabbit = null;
+        if (chapters.contains(CH12) && kit.properties().get(AMQP_URI) == null) {
+            realBrokerSkipped = RabbitMq.unavailable(basedir).orElse(null);
+            if (realBrokerSkipped == null) {
+                rabbit = RabbitMq.start(basedir);
+            }
+        }
         boolean together = box.sideBySide() && cpus >= 2;
         out.println("kit-check: grading the solutions, the stubs and " + mutantRuns.size() + " mutants"
                 + (together ? ", 2 test JVMs side by side, then 3 ..." : ", one test JVM at a time ..."));
@@ -198,6 +209,16 @@ public final class SelfCheck implements Callable<Integer> {
         List<Verdict> verdicts = new ArrayList<>();
         mutantRuns.forEach((index, mutant) -> verdicts.add(verdict(mutant, runs.get(index).tests(), result.of(index))));
         report(chapters, solved, stubbed, verdicts);
+        if (rabbit != null) {
+            long began = System.nanoTime();
+            try (RabbitMq node = rabbit) {
+                againstRabbitMq(kit, box, work, node, solutions.classpath(), gradable(solutions.plan(), cpus));
+            }
+            phases.put("ch12 against RabbitMQ", (System.nanoTime() - began) / 1e9);
+        } else if (realBrokerSkipped != null) {
+            out.println();
+            out.println(CH12 + " against a real RabbitMQ: not checked here: " + realBrokerSkipped + ".");
+        }
         times(result, stubsRun, mutantRuns);
         out.print(besideText.toString(java.nio.charset.StandardCharsets.UTF_8));
 
@@ -224,6 +245,40 @@ public final class SelfCheck implements Callable<Integer> {
             out.println("The self-check found " + gaps.size() + " gaps: the list above names each.");
         }
         return gaps.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * Grades ch12's solutions against a real RabbitMQ node, alone (its timing tests allow for one
+     * test JVM beside them, not three): every graded test must pass there too.
+     */
+    private void againstRabbitMq(Kit kit, Sandbox box, Path work, RabbitMq node, List<Path> classpath, List<Planned> plan)
+            throws Exception {
+        out.println();
+        String uri;
+        try {
+            uri = node.uri();
+        } catch (Exception e) {
+            check(false, CH12 + " against RabbitMQ: the node did not start: " + e.getMessage());
+            return;
+        }
+        Map<String, String> properties = new java.util.TreeMap<>(kit.properties());
+        properties.put(AMQP_URI, uri);
+        Kit real = new Kit(kit.basedir(), kit.release(), kit.mainClasses(), kit.kitClasses(), kit.libraries(),
+                Map.copyOf(properties));
+        List<Planned> tests = plan.stream().filter(t -> t.chapter().equals(CH12)).toList();
+        int index = Integer.MAX_VALUE;
+        Supervisor.Result result = new Supervisor(real, box, work.resolve("runs").resolve("rabbitmq"), "lesson", null,
+                List.of()).run(List.of(new Supervisor.Run(index, "solutions against RabbitMQ", classpath, tests, false)));
+        List<Outcome> failed = tests.stream().map(t -> result.of(index).get(t.id()))
+                .filter(o -> o == null || o.status() == Outcome.Status.FAILED).toList();
+        double seconds = result.of(index).values().stream().mapToDouble(Outcome::seconds).sum();
+        out.printf("%s against a real RabbitMQ (%s): the solutions pass %d of %d graded tests (%.0f s of test time; %s)%n",
+                CH12, uri, tests.size() - failed.size(), tests.size(), seconds, node.output());
+        for (Planned t : tests) {
+            Outcome o = result.of(index).get(t.id());
+            check(o != null && o.status() != Outcome.Status.FAILED, "solution fails against RabbitMQ: " + t.title()
+                    + (o == null ? ": no outcome" : ": " + o.hint()));
+        }
     }
 
     /** Grades each kept hostile submission as ./mvnw test would, and checks it got only its honest score. */

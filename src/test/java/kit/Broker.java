@@ -1,5 +1,6 @@
 package kit;
 
+import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -47,6 +48,7 @@ public final class Broker implements BeforeAllCallback, AfterAllCallback {
     private URI uri;
     private boolean embedded;
     private Connection connection;
+    private AmqpTap tap;
     private final List<String> queues = new ArrayList<>();
 
     @Override
@@ -74,11 +76,19 @@ public final class Broker implements BeforeAllCallback, AfterAllCallback {
         if (connection == null) {
             return;
         }
-        try (Channel channel = connection.createChannel()) {
+        try {
             for (String queue : queues) {
-                channel.queueDelete(queue);
+                try (Channel channel = connection.createChannel()) {
+                    channel.queueDelete(queue);
+                } catch (IOException | TimeoutException | AlreadyClosedException notThere) {
+                    // a queue the code under test never made, or made exclusive and took with it
+                }
             }
         } finally {
+            if (tap != null) {
+                tap.close();
+                tap = null;
+            }
             queues.clear();
             connection.close();
             connection = null;
@@ -100,14 +110,48 @@ public final class Broker implements BeforeAllCallback, AfterAllCallback {
      * worker declare it), named {@code threadwork-<what>-<random>}, deleted after the class.
      */
     public String newQueue(String what) throws IOException {
-        String name = "threadwork-" + what + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        String name = newName(what);
         try (Channel channel = channel()) {
             channel.queueDeclare(name, true, false, false, null);
         } catch (TimeoutException e) {
             throw new IOException(e);
         }
-        queues.add(name);
         return name;
+    }
+
+    /**
+     * The class's tap on the wire to the broker ({@link AmqpTap}): give its {@link AmqpTap#uri()} to
+     * the code under test to see what that code asks of the broker. Made at the first call, closed
+     * after the class.
+     */
+    public synchronized AmqpTap tap() throws IOException {
+        if (tap == null) {
+            tap = new AmqpTap(uri);
+        }
+        return tap;
+    }
+
+    /** Whether {@code queue} exists on the broker now. */
+    public boolean exists(String queue) throws IOException {
+        try (Channel channel = channel()) {
+            channel.queueDeclarePassive(queue);
+            return true;
+        } catch (IOException notFound) {
+            return false; // 404: the broker closed the channel
+        } catch (TimeoutException | AlreadyClosedException e) {
+            return false;
+        }
+    }
+
+    /** Names a queue to delete after the class although the class did not make it (the code under test did). */
+    public String deleteAfter(String queue) {
+        queues.add(queue);
+        return queue;
+    }
+
+    /** A fresh queue name, {@code threadwork-<what>-<random>}, that nobody has declared yet; deleted after the class if made. */
+    public String newName(String what) {
+        return deleteAfter("threadwork-" + what + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
     }
 
     /** The test's own connection to the broker (daemon threads; closed after the class). */
