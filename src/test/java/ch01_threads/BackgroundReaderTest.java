@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import kit.Arguments;
+import kit.Blocking;
 import kit.Eventually;
 import kit.Exercise;
 import kit.KitExtension;
@@ -37,6 +38,8 @@ class BackgroundReaderTest {
      * share of a CPU, a caller that waits gets next to none (CALIBRATION.md, ch01).
      */
     private static final double BUSY = 0.1;
+    /** CPU time a caller computing on gets to notice that its reader is done, when it has not ended yet. */
+    private static final Duration LOOKING = Duration.ofMillis(20);
     /** How soon an interrupted call must end, and the reader with it. */
     private static final Duration PROMPTLY = Duration.ofSeconds(1);
 
@@ -53,28 +56,39 @@ class BackgroundReaderTest {
         final AtomicLong readEnd = new AtomicLong();
         private final Duration late;
         private final IOException failure;
+        private final boolean lineOnRelease;
         private final CountDownLatch released = new CountDownLatch(1);
         private boolean delivered;
 
-        SlowInput(Duration late, IOException failure) {
+        SlowInput(Duration late, IOException failure, boolean lineOnRelease) {
             this.late = late;
             this.failure = failure;
+            this.lineOnRelease = lineOnRelease;
+        }
+
+        SlowInput(Duration late, IOException failure) {
+            this(late, failure, false);
         }
 
         static SlowInput late() {
             return new SlowInput(LATE, null);
         }
 
-        /** A line that comes only when {@link #release()}d. */
+        /** A line that never comes: {@link #release()} ends the input instead. */
         static SlowInput never() {
             return new SlowInput(null, null);
+        }
+
+        /** A line that comes when the test {@link #release()}s it. */
+        static SlowInput held() {
+            return new SlowInput(null, null, true);
         }
 
         static SlowInput failing(IOException failure) {
             return new SlowInput(Duration.ZERO, failure);
         }
 
-        /** Ends the wait of a reader still waiting: it gets end of input. */
+        /** Ends the wait of a reader still waiting: it gets end of input (the line, if {@link #held()}). */
         void release() {
             released.countDown();
         }
@@ -105,7 +119,7 @@ class BackgroundReaderTest {
 
         private boolean awaitRelease() throws InterruptedException {
             released.await();
-            return false;
+            return lineOnRelease;
         }
 
         Duration lineTook() {
@@ -242,12 +256,37 @@ class BackgroundReaderTest {
     @Points(1)
     @DisplayName("the reader thread has ended when the method returns")
     void readerEndedAtReturn() throws Exception {
-        SlowInput input = SlowInput.late();
-        Seen seen = finish(call(input), input);
-        assertThat(seen.readerAliveAtReturn())
-                .as("the reader thread was still alive at the moment readWhileComputing returned: join() it before"
-                        + " you return")
-                .isFalse();
+        SlowInput input = SlowInput.held();
+        Threads.Call<Seen> call = call(input);
+        try {
+            Eventually.within(BOUND, "nobody started reading the input",
+                    () -> assertThat(input.readBy.get() != null || call.isDone()).isTrue());
+            Thread reader = input.readBy.get();
+            if (reader != null) {
+                // A platform thread takes its own monitor to end (join() waits on it): while the test holds it, the
+                // reader has run its last statement but has not ended, the moment a done flag cannot tell apart.
+                synchronized (reader) {
+                    input.release();
+                    if (Eventually.whether(BOUND, () -> call.isDone() || Blocking.isEnding(reader))
+                            && !call.isDone()) {
+                        // Now the caller returns (it trusted something the reader set), waits in join() (for the
+                        // monitor the test holds), or computes on: CPU time enough to look at any flag many times.
+                        long cpu = Measure.cpuNanos(call.thread());
+                        Eventually.whether(BOUND, () -> call.isDone() || Blocking.isWaiting(call.thread())
+                                || Measure.cpuNanos(call.thread()) - cpu >= LOOKING.toNanos());
+                    }
+                }
+            }
+            Seen seen = finish(call, input);
+            assertThat(seen.readerAliveAtReturn())
+                    .as("the reader thread was still alive at the moment readWhileComputing returned: a done flag"
+                            + " the reader sets as its last statement (or a pool's awaitTermination) says its work is"
+                            + " over, not that the thread has ended. Loop while the reader isAlive(), and join() it"
+                            + " before you return")
+                    .isFalse();
+        } finally {
+            input.release();
+        }
     }
 
     @Test

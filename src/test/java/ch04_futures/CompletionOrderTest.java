@@ -173,17 +173,26 @@ class CompletionOrderTest {
     @Test
     @Order(3)
     @Points(2)
-    @DisplayName("a URL without an extension is reported as failed, and the others still finish")
+    @DisplayName("a URL without an extension (a dot in a folder's name is none) is reported as failed, and the others still finish")
     void urlWithoutExtension() {
         List<URI> urls = new ArrayList<>(staggeredForms());
         URI noExtension = server.site("f1040", STEP);
+        URI dotInFolder = server.site("tax.year/f1040", STEP); // the dot is a folder's: the base name has none
         urls.add(1, noExtension);
+        urls.add(3, dotInFolder);
         long start = System.nanoTime();
-        List<String> messages = downloadAll(urls, 6);
-        assertThat(messages).as("messages when one URL has no extension: one per URL, the others still finished")
+        List<String> messages = downloadAll(urls, 7);
+        if (messages.contains(finished("f1040"))) {
+            fail("%s was downloaded as f1040, though its base name (the last segment of the path) has no"
+                    + " extension: the dot is in a folder's name. Look for the extension at the end of the base name,"
+                    + " not anywhere in the path or the URL. All messages: %s", dotInFolder, messages);
+        }
+        assertThat(messages).as("messages when two URLs have no extension: one per URL, the others still finished")
                 .hasSize(urls.size()).containsAll(FORMS.stream().map(CompletionOrderTest::finished).toList());
-        assertThat(failureMessage(messages, noExtension, "has no extension"))
-                .as(WHY, "has no extension").isEqualTo("Failed " + noExtension + ": URL does not contain an extension");
+        for (URI refused : List.of(noExtension, dotInFolder)) {
+            assertThat(failureMessage(messages, refused, "has no extension"))
+                    .as(WHY, "has no extension").isEqualTo("Failed " + refused + ": URL does not contain an extension");
+        }
         assertCompletionOrder(messages, start);
         assertThat(server.served()).as("requests the server saw: a URL without an extension is refused"
                 + " before it is requested").noneMatch(s -> s.url().endsWith("/f1040"));

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -279,10 +280,14 @@ class ParallelMapTest {
     @Test
     @Order(10)
     @Points(2)
-    @DisplayName("with chunks (sizes 3 and 4), each task runs its chunk's consecutive items in order on one thread")
+    @DisplayName("with chunks (of 1, 3, 4, and more than there are items), each task runs its chunk's consecutive items in order on one thread, each item once")
     void chunksRunAsOneTask() {
+        // Sizes that divide the items and sizes that do not; a chunk of 1; one chunk bigger than the list.
         assertChunks(10, 4);
         assertChunks(7, 3);
+        assertChunks(8, 4);
+        assertChunks(5, 1);
+        assertChunks(3, 5);
     }
 
     /** Maps {@code n} items in chunks of {@code chunk}, on as many workers as there are chunks. */
@@ -290,7 +295,12 @@ class ParallelMapTest {
         List<Integer> heads = IntStream.iterate(0, i -> i < n, i -> i + chunk).boxed().toList();
         CountDownLatch headsStarted = new CountDownLatch(heads.size());
         Map<Thread, List<Integer>> byThread = new ConcurrentHashMap<>();
-        List<String> results = ParallelMap.map(items(n), i -> {
+        Map<Integer, Integer> runs = new ConcurrentHashMap<>();
+        String starts = "a chunk's start index is its number times chunkSize (0, " + chunk + ", " + 2 * chunk
+                + ", ...), and only the last chunk may be shorter";
+        List<String> results = new ArrayList<>();
+        Throwable thrown = Arguments.thrownBy(() -> results.addAll(ParallelMap.map(items(n), i -> {
+            runs.merge(i, 1, Integer::sum);
             byThread.computeIfAbsent(Thread.currentThread(), t -> new ArrayList<>()).add(i);
             if (heads.contains(i)) {
                 // Each chunk's first item holds its thread until every chunk has begun: one task per
@@ -299,8 +309,15 @@ class ParallelMapTest {
                 await(headsStarted, PATIENCE);
             }
             return "item " + i;
-        }, heads.size(), chunk);
-        assertThat(results).as("results of %d items in chunks of %d", n, chunk)
+        }, heads.size(), chunk)));
+        if (thrown != null) {
+            fail("map(%d items, fn, %d workers, chunkSize %d) threw %s: %s", n, heads.size(), chunk, thrown, starts);
+        }
+        Map<Integer, Integer> again = new TreeMap<>(runs);
+        again.values().removeIf(times -> times == 1);
+        assertThat(again).as("items fn ran more than once (item=times) with %d items in chunks of %d: the chunks"
+                + " overlap; %s", n, chunk, starts).isEmpty();
+        assertThat(results).as("results of %d items in chunks of %d (null: an item no chunk ran; %s)", n, chunk, starts)
                 .containsExactlyElementsOf(items(n).stream().map(i -> "item " + i).toList());
         for (int head : heads) {
             List<Integer> expected = IntStream.range(head, Math.min(n, head + chunk)).boxed().toList();

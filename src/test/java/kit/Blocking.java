@@ -33,6 +33,14 @@ public final class Blocking {
         return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
     }
 
+    /**
+     * Whether {@code thread} has left its last frame (its {@code run()} is over) but has not ended: a platform
+     * thread does so while another thread holds its monitor, which it takes to wake those in {@code join()}.
+     */
+    public static boolean isEnding(Thread thread) {
+        return thread.getState() == Thread.State.BLOCKED && thread.getStackTrace().length == 0 && thread.isAlive();
+    }
+
     /** Waits until every one of {@code threads} is parked, at most {@code bound}; fails with {@code why} first. */
     public static void awaitWaiting(Duration bound, String why, Collection<Thread> threads) {
         Eventually.within(bound, why, () -> {

@@ -3,6 +3,7 @@ package kit;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.ThrowingRunnable;
 
@@ -26,6 +27,19 @@ public final class Eventually {
      */
     public static void throughout(Duration quiet, Duration bound, String why, ThrowingRunnable assertion) {
         explained(why, () -> await().during(quiet).atMost(bound).untilAsserted(assertion));
+    }
+
+    /**
+     * Waits until {@code condition} holds, at most {@code bound}, looking every millisecond: whether it did. For a
+     * moment the test holds open, where running out of time is no failure of the code under test.
+     */
+    public static boolean whether(Duration bound, Callable<Boolean> condition) {
+        try {
+            await().atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(condition);
+            return true;
+        } catch (ConditionTimeoutException timedOut) {
+            return false;
+        }
     }
 
     private static void explained(String why, Runnable wait) {

@@ -228,6 +228,11 @@ public final class Measure {
         return THREADS.getCurrentThreadCpuTime();
     }
 
+    /** The CPU time {@code thread} has used so far, in nanoseconds (ThreadMXBean); -1 once it has ended. */
+    public static long cpuNanos(Thread thread) {
+        return THREADS.getThreadCpuTime(thread.threadId());
+    }
+
     /**
      * How many platform threads the JVM started while {@code work} ran (virtual threads are not
      * counted). Count only where nothing else starts threads meanwhile: the fake server and
