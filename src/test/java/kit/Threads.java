@@ -186,6 +186,17 @@ public final class Threads {
     }
 
     /**
+     * Whether {@code thread} (looked at while it runs a task) is a worker of a JDK pool: such a thread
+     * is waited for by its pool's termination ({@code close()}, {@code awaitTermination}), which the
+     * stubs accept as its end, not by {@code join()}.
+     */
+    public static boolean isPoolWorker(Thread thread) {
+        return thread instanceof java.util.concurrent.ForkJoinWorkerThread
+                || java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                        .equals("java.util.concurrent.ThreadPoolExecutor") && frame.getMethodName().equals("runWorker"));
+    }
+
+    /**
      * Keeps threads in their exit: a thread held here that returns from its last statement stays
      * alive ({@code isAlive()} true, {@code join()} waiting) until the hold is closed, so a test
      * can tell "the caller joined its threads" from "the caller heard that their work was done"
@@ -207,9 +218,7 @@ public final class Threads {
          * last steps: both are noted, not held.
          */
         public void hold(Thread thread) {
-            boolean poolWorker = thread instanceof java.util.concurrent.ForkJoinWorkerThread
-                    || java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
-                            .equals("java.util.concurrent.ThreadPoolExecutor") && frame.getMethodName().equals("runWorker"));
+            boolean poolWorker = isPoolWorker(thread);
             if (thread.isVirtual() || poolWorker) {
                 virtualSeen = true;
             }
