@@ -98,7 +98,21 @@ public final class Measure {
     public static Speedup speedup(Work baseline, Work candidate, int rounds) throws Exception {
         candidate.run();
         Duration baselineTime = time(baseline);
-        return new Speedup(baselineTime, best(0, rounds, candidate));
+        Speedup speedup = new Speedup(baselineTime, best(0, rounds, candidate));
+        recordSpeedup(speedup, null, rounds);
+        return speedup;
+    }
+
+    /** A speedup for the report page: the baseline's time, the candidate's and, where one ran beside, a reference's. */
+    static void recordSpeedup(Speedup speedup, Duration reference, int rounds) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("baselineMs", speedup.baseline().toNanos() / 1e6);
+        data.put("candidateMs", speedup.candidate().toNanos() / 1e6);
+        if (reference != null) {
+            data.put("referenceMs", reference.toNanos() / 1e6);
+        }
+        data.put("rounds", rounds);
+        Observations.record("speedup", data, 2);
     }
 
     /** The CPU time the calling thread has used so far, in nanoseconds (ThreadMXBean). */

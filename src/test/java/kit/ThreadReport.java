@@ -47,6 +47,7 @@ public final class ThreadReport {
             return "";
         }
         ThreadInfo[] infos = THREADS.getThreadInfo(found, true, true);
+        record(infos);
         StringBuilder out = new StringBuilder("deadlock between " + ids.length
                 + " threads, each holding a lock another one waits for (take locks in one agreed order):");
         for (ThreadInfo info : infos) {
@@ -60,6 +61,26 @@ public final class ThreadReport {
                     .append(where(info, 3));
         }
         return out.toString();
+    }
+
+    /** The deadlock as a graph for the report page ({@link Observations}): each thread, what it holds, what it waits for. */
+    private static void record(ThreadInfo[] infos) {
+        List<Map<String, Object>> threads = new ArrayList<>();
+        for (ThreadInfo info : infos) {
+            if (info == null || threads.size() >= 8) {
+                continue;
+            }
+            List<String> held = new ArrayList<>();
+            Arrays.stream(info.getLockedMonitors()).limit(4).forEach(m -> held.add(name(m)));
+            Arrays.stream(info.getLockedSynchronizers()).limit(4).forEach(l -> held.add(name(l)));
+            Map<String, Object> thread = new java.util.LinkedHashMap<>();
+            thread.put("name", info.getThreadName());
+            thread.put("holds", held);
+            thread.put("waitsFor", name(info.getLockInfo()));
+            thread.put("heldBy", info.getLockOwnerName());
+            threads.add(thread);
+        }
+        Observations.record("deadlock", Map.of("threads", threads), 1);
     }
 
     /** What each of these threads is doing, with a few frames of its stack. */
