@@ -399,6 +399,8 @@ final class ReportPage {
         html.append("</svg></figure>\n");
     }
 
+    private static final int THREAD_RX = 78, THREAD_RY = 16, LOCK_HALF_W = 95, LOCK_HALF_H = 14;
+
     /** A deadlock: threads and locks in a ring, an arrow from each lock to the thread holding it and from each thread to the lock it waits for. */
     private void deadlock(JsonNode o) {
         List<String> threads = new ArrayList<>();
@@ -453,10 +455,10 @@ final class ReportPage {
         html.append("<defs><marker id=\"arr\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\""
                 + " orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#333\"/></marker></defs>");
         for (String[] hl : holds) {
-            edge(at.get("l:" + hl[0]), at.get("t:" + hl[1]), false);
+            edge(at.get("l:" + hl[0]), at.get("t:" + hl[1]), false, false);
         }
         for (String[] wl : waits) {
-            edge(at.get("t:" + wl[0]), at.get("l:" + wl[1]), true);
+            edge(at.get("t:" + wl[0]), at.get("l:" + wl[1]), true, true);
         }
         for (Map.Entry<String, double[]> n : at.entrySet()) {
             boolean thread = n.getKey().startsWith("t:");
@@ -464,27 +466,37 @@ final class ReportPage {
             double[] p = n.getValue();
             if (thread) {
                 html.append("<ellipse cx=\"").append(f(p[0])).append("\" cy=\"").append(f(p[1]))
-                        .append("\" rx=\"78\" ry=\"16\" fill=\"#e3f2fd\" stroke=\"#1565c0\"/>");
+                        .append("\" rx=\"").append(THREAD_RX).append("\" ry=\"").append(THREAD_RY)
+                        .append("\" fill=\"#e3f2fd\" stroke=\"#1565c0\"/>");
             } else {
-                html.append(rect(p[0] - 95, p[1] - 14, 190, 28, "#fff3e0").replace("/>", " stroke=\"#ef6c00\"/>"));
+                html.append(rect(p[0] - LOCK_HALF_W, p[1] - LOCK_HALF_H, 2 * LOCK_HALF_W, 2 * LOCK_HALF_H, "#fff3e0")
+                        .replace("/>", " stroke=\"#ef6c00\"/>"));
             }
-            html.append(text(p[0], p[1] + 4, (thread ? "thread " : "🔒 ") + label, "middle"));
+            html.append(text(p[0], p[1] + 4, (thread ? "thread " : "lock: ") + label, "middle"));
         }
         html.append("</svg></figure>\n");
     }
 
-    private void edge(double[] from, double[] to, boolean dashed) {
+    private void edge(double[] from, double[] to, boolean dashed, boolean fromThread) {
         if (from == null || to == null) {
             return;
         }
         double dx = to[0] - from[0], dy = to[1] - from[1];
-        double len = Math.max(1, Math.hypot(dx, dy));
-        double sx = from[0] + dx * 24 / len, sy = from[1] + dy * 24 / len;
-        double ex = to[0] - dx * 24 / len, ey = to[1] - dy * 24 / len;
+        // From the edge of one node to the edge of the other, so that the arrowhead shows.
+        double leave = border(dx, dy, fromThread), arrive = border(dx, dy, !fromThread);
+        double sx = from[0] + dx * leave, sy = from[1] + dy * leave;
+        double ex = to[0] - dx * arrive, ey = to[1] - dy * arrive;
         html.append("<line x1=\"").append(f(sx)).append("\" y1=\"").append(f(sy)).append("\" x2=\"").append(f(ex))
                 .append("\" y2=\"").append(f(ey)).append("\" stroke=\"").append(dashed ? "#c62828" : "#333")
                 .append("\" stroke-width=\"1.6\"").append(dashed ? " stroke-dasharray=\"6 4\"" : "")
                 .append(" marker-end=\"url(#arr)\"/>");
+    }
+
+    /** The fraction of (dx, dy) from a node's centre to its outline, plus a small gap: an ellipse for a thread, a box for a lock. */
+    private static double border(double dx, double dy, boolean thread) {
+        double t = thread ? 1 / Math.max(1e-9, Math.hypot(dx / THREAD_RX, dy / THREAD_RY))
+                : Math.min(LOCK_HALF_W / Math.max(1e-9, Math.abs(dx)), LOCK_HALF_H / Math.max(1e-9, Math.abs(dy)));
+        return Math.min(0.45, t + 4 / Math.max(1, Math.hypot(dx, dy)));
     }
 
     /** The student's time beside the baseline's and, where the test ran one in the same rounds, the reference's. */
