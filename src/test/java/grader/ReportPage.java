@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,20 +84,24 @@ final class ReportPage {
         }
         for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             try {
-                Child.Observed one = JSON.readValue(line, Child.Observed.class);
-                if (one.id() == null || one.observations() == null || run >= 0 && one.run() != run) {
+                // Read as a tree (cheaper than binding a record the first time): run, id, observations.
+                JsonNode one = JSON.readTree(line);
+                JsonNode observations = one == null ? null : one.get("observations");
+                if (one == null || !one.path("id").isTextual() || observations == null || !observations.isArray()
+                        || run >= 0 && one.path("run").asInt(-1) != run) {
                     continue;
                 }
                 List<JsonNode> list = new ArrayList<>();
-                for (String json : one.observations().stream().limit(kit.Observations.MAX_PER_TEST).toList()) {
-                    if (json != null && json.length() <= kit.Observations.MAX_CHARS) {
+                for (int i = 0; i < Math.min(observations.size(), kit.Observations.MAX_PER_TEST); i++) {
+                    String json = observations.get(i).asText();
+                    if (json.length() <= kit.Observations.MAX_CHARS) {
                         JsonNode node = JSON.readTree(json);
                         if (node != null && node.isObject() && KINDS.contains(node.path("kind").asText())) {
                             list.add(node);
                         }
                     }
                 }
-                byTest.put(one.id(), list);
+                byTest.put(one.path("id").asText(), list);
             } catch (IOException | RuntimeException unreadable) {
                 // a line the test JVM garbled or forged: no picture, nothing else
             }
@@ -140,8 +142,9 @@ final class ReportPage {
         html.append("<h1>").append(esc(title)).append("</h1>\n<p><b>")
                 .append(Scoreboard.points(board.earned())).append(" of ").append(board.possible()).append(" points</b> · ")
                 .append(board.gradedRows().stream().filter(Scoreboard.Row::passed).count()).append(" tests passed, ")
-                .append(board.failedCount()).append(" failed · ").append(String.format(Locale.ROOT, "%.1f s", board.seconds()))
-                .append(" · ").append(esc(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))))
+                .append(board.failedCount()).append(" failed · ").append(f(board.seconds()) + " s")
+                .append(" · ").append(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString()
+                        .replace('T', ' ').replace("Z", " UTC"))
                 .append("</p>\n");
         board.tampering().forEach(t -> html.append("<p class=fail><b>Grading was tampered with, so this submission scores 0:</b> ")
                 .append(esc(t)).append("</p>\n"));
@@ -219,7 +222,7 @@ final class ReportPage {
                     : "<span class=fail>failed</span>";
             html.append("<h3>").append(mark).append(" ").append(esc(row.test().name())).append(" <span class=note>(")
                     .append(Scoreboard.points(row.score())).append(" / ").append(Scoreboard.points(row.maxScore()))
-                    .append(String.format(Locale.ROOT, " points, %.1f s)", row.outcome().seconds())).append("</span></h3>\n");
+                    .append(" points, ").append(f(row.outcome().seconds())).append(" s)").append("</span></h3>\n");
             String message = row.outcome().message();
             if (!row.passed() && message != null && !message.isBlank()) {
                 html.append("<pre>").append(esc(message)).append("</pre>\n");
@@ -358,10 +361,10 @@ final class ReportPage {
             html.append(text(w - right + 4, y + 12, fmt(num(t.path("cpuMs"), 0, 1e9)) + " ms CPU", "start"));
             y += rowH;
         }
-        int x = left;
+        int x = 4;
         for (char c : new char[] {'R', 'r', 'B', 'W'}) {
             html.append(rect(x, y + 6, 10, 10, STATES.get(c)[0])).append(text(x + 14, y + 15, STATES.get(c)[1], "start"));
-            x += 118;
+            x += 158; // room for the longest label at 11 px
         }
         html.append("</svg></figure>\n");
     }
@@ -391,7 +394,7 @@ final class ReportPage {
             double len = most <= 0 ? 0 : 220 * Math.log10(count + 1) / Math.log10(most + 1);
             html.append(text(left - 6, y + 14, "\"" + clip(b.path("id").asText(), 14) + "\"", "end"));
             html.append(rect(left, y + 3, Math.max(count > 0 ? 2 : 0, len), 14, colour));
-            html.append(text(left + len + 6, y + 14, String.format(Locale.ROOT, "%,.0f", count) + " · "
+            html.append(text(left + len + 6, y + 14, fmt(count) + " · "
                     + (forbidden ? "FORBIDDEN" + (count > 0 ? " — seen!" : "") : expect) + " · "
                     + clip(b.path("description").asText(), 60), "start", forbidden && count > 0 ? "#c62828" : "#333"));
             y += rowH;
@@ -520,7 +523,7 @@ final class ReportPage {
         for (Object[] b : bars) {
             double len = most <= 0 ? 0 : 400 * (double) b[1] / most;
             html.append(text(left - 6, y + 14, (String) b[0], "end")).append(rect(left, y + 3, len, 14, (String) b[2]))
-                    .append(text(left + len + 6, y + 14, String.format(Locale.ROOT, "%.1f ms", (double) b[1]), "start"));
+                    .append(text(left + len + 6, y + 14, f((double) b[1]) + " ms", "start"));
             y += rowH;
         }
         html.append("</svg></figure>\n");
@@ -578,9 +581,20 @@ final class ReportPage {
         return one.length() > Math.min(max, MAX_TEXT) ? one.substring(0, Math.min(max, MAX_TEXT) - 1) + "…" : one;
     }
 
+    /** A number for people: whole with thousands separated (10 and up), else to a tenth (String.format is slow cold). */
     private static String fmt(double v) {
-        return (v == Math.rint(v) || Math.abs(v) >= 10) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,.0f", v)
-                : String.format(Locale.ROOT, "%.1f", v);
+        if ((v != Math.rint(v) && Math.abs(v) < 10) || Math.abs(v) >= 1e15) {
+            return f(v);
+        }
+        String digits = Long.toString(Math.abs(Math.round(v)));
+        StringBuilder out = new StringBuilder(v < 0 ? "-" : "");
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && (digits.length() - i) % 3 == 0) {
+                out.append(',');
+            }
+            out.append(digits.charAt(i));
+        }
+        return out.toString();
     }
 
     /** A coordinate, to a tenth (String.format is too slow for thousands of them). */
