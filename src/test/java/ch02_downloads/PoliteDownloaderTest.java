@@ -60,6 +60,7 @@ class PoliteDownloaderTest {
 
     private int inFlight(int limit, int sites) throws InterruptedException {
         server.reset();
+        server.drawLimit(limit);
         downloader(limit).downloadAll(DownloadChecks.quickSites(server, sites));
         return server.maxInFlight();
     }
@@ -88,6 +89,7 @@ class PoliteDownloaderTest {
     void limitIsReachedAfterFailures() throws InterruptedException {
         List<URI> sites = new ArrayList<>(List.of(server.failing("error", 500), server.resetting("reset")));
         sites.addAll(server.sites("healthy", 20, DownloadChecks.SHORT_DELAY, DownloadChecks.SHORT_DELAY));
+        server.drawLimit(LIMIT);
         downloader(LIMIT).downloadAll(sites);
         long failuresAnswered = server.served().stream().filter(s -> !s.url().startsWith("/sites/healthy"))
                 .mapToLong(FakeServer.Served::answeredNanos).max().orElseThrow();

@@ -236,6 +236,7 @@ class CompletionOrderTest {
         // Long enough that requests sent at once overlap at the server even when threads start late.
         for (int workers : new int[] {5, 2}) {
             server.reset();
+            server.drawLimit(workers);
             downloadAll(forms(OVERLAP), workers);
             assertThat(server.maxInFlight()).as("requests the server saw in flight at once with %d workers and %d"
                     + " files: is the pool sized by workers?", workers, FORMS.size()).isEqualTo(workers);

@@ -45,6 +45,10 @@ public final class Child {
     static final int FRESH_JVM = 75;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The file beside the journal where each test's observations go, one line per test (see {@link Observed}). */
+    static final String OBSERVATIONS = "observations.jsonl";
+    /** The most bytes of observations the grader takes from one test JVM (they are the untrusted JVM's to write). */
+    static final long MAX_OBSERVED_BYTES = 4_000_000;
 
     /** What the grader asks of one test JVM. */
     record Spec(String journal, String order, String measurements, List<Run> runs) {
@@ -63,7 +67,7 @@ public final class Child {
                 "Exception in thread \"" + thread.getName() + "\": " + e + where(e)));
         System.setProperty("threadwork.measurements", spec.measurements());
         String base = System.getProperty("java.class.path");
-        Listener listener = new Listener(reporter);
+        Listener listener = new Listener(reporter, Path.of(spec.journal()).resolveSibling(OBSERVATIONS));
         Runtime.getRuntime().addShutdownHook(new Thread(listener::jvmShutDown));
         for (Run run : spec.runs()) {
             listener.run = run;
@@ -183,10 +187,16 @@ public final class Child {
         }
     }
 
+    /** One test's observations ({@link kit.Observations}), each a JSON object as the kit wrote it. */
+    record Observed(int run, String id, List<String> observations) {
+    }
+
     /** Reports each test as it starts and ends. */
     private static final class Listener implements TestExecutionListener {
 
         private final Reporter reporter;
+        private final Path observations;
+        private final List<String> observed = new java.util.ArrayList<>();
         private final Set<String> reported = new HashSet<>();
         private volatile Run run;
         private volatile TestPlan plan;
@@ -195,8 +205,9 @@ public final class Child {
         private volatile boolean freshJvmWanted;
         private volatile String shown;
 
-        Listener(Reporter reporter) {
+        Listener(Reporter reporter, Path observations) {
             this.reporter = reporter;
+            this.observations = observations;
         }
 
         @Override
@@ -211,6 +222,10 @@ public final class Child {
             }
             if (entry.getKeyValuePairs().containsKey(KitExtension.SHOWN)) {
                 shown = entry.getKeyValuePairs().get(KitExtension.SHOWN);
+            }
+            String json = entry.getKeyValuePairs().get(kit.Observations.ENTRY);
+            if (json != null && id.isTest() && observed.size() < kit.Observations.MAX_PER_TEST) {
+                observed.add(json);
             }
         }
 
@@ -266,6 +281,16 @@ public final class Child {
 
         private void finish(TestIdentifier id, String status, String message, double seconds) {
             running = null;
+            if (!observed.isEmpty()) {
+                try {
+                    Files.writeString(observations, JSON.writeValueAsString(new Observed(run.index(), id.getUniqueId(),
+                            List.copyOf(observed))) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    // a picture lost, never a grade
+                }
+                observed.clear();
+            }
             reported.add(id.getUniqueId());
             reporter.write(Event.finished(run.index(), id.getUniqueId(), status, message, seconds));
         }

@@ -162,7 +162,8 @@ final class Compilation {
     private String whyIgnored(Path file, String chapter) throws IOException {
         String name = file.getFileName().toString();
         if (Files.isDirectory(file)) {
-            return "a folder inside a chapter; only the chapter's own .java files are compiled";
+            return name.equals(Approach.DIR) ? null // the other good ways, Markdown for reading (Approach)
+                    : "a folder inside a chapter; only the chapter's own .java files are compiled";
         }
         if (!name.endsWith(".java")) {
             return name.equals("README.md") ? null : "not a .java file";

@@ -41,7 +41,10 @@ public final class Edition implements Callable<Integer> {
     static final String EDITION_ONLY = "<!-- edition-only";
     static final String EDITION_ONLY_END = "edition-only -->";
 
-    /** Folders students get whole (less build output). */
+    /**
+     * Folders students get whole (less build output). exercises/ brings each chapter's
+     * approaches/ ({@link Approach}): other good answers, shown to students by design.
+     */
     static final List<String> FOLDERS = List.of("exercises", "src/main", "src/test/java", "src/test/resources", ".mvn");
     /** Files students get as they are. */
     static final List<String> FILES = List.of("mvnw", "mvnw.cmd", ".gitignore", ".gitattributes", "GRADING.md");

@@ -70,6 +70,13 @@ public final class Grade implements Callable<Integer> {
         }
     }
 
+    /** A path as the user can open it: relative to the kit when inside it. */
+    private String shown(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return absolute.startsWith(basedir.toAbsolutePath().normalize())
+                ? basedir.toAbsolutePath().normalize().relativize(absolute).toString() : absolute.toString();
+    }
+
     private Integer grade(Path out) throws Exception {
         long started = System.nanoTime();
         Compilation.clean(out); // never a stale report
@@ -103,21 +110,27 @@ public final class Grade implements Callable<Integer> {
             }
             Grading.Graded graded = grading.run(label, prepared, out, order, console, started);
             Reports.write(graded.board(), out, box.describe());
-            graded.board().print(console, "Threadwork scoreboard: " + implementations + (options.chapter.isBlank() ? "" : ", " + options.chapter)
-                    + (exercises.isEmpty() ? "" : ", " + String.join(", ", exercises)));
+            String title = "Threadwork scoreboard: " + implementations + (options.chapter.isBlank() ? "" : ", " + options.chapter)
+                    + (exercises.isEmpty() ? "" : ", " + String.join(", ", exercises));
+            long pageStarted = System.nanoTime();
+            Path page = ReportPage.write(graded.board(), out, out, basedir, title);
+            Files.writeString(out.resolve("tests.log"), String.format(java.util.Locale.ROOT, "report page written in %.0f ms%n",
+                    (System.nanoTime() - pageStarted) / 1e6), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            graded.board().print(console, title);
             console.println("reports: " + basedir.relativize(out.toAbsolutePath().normalize()) + "/ (results.json for Gradescope,"
                     + " prairielearn.json, summary.md, junit/)");
-            if (graded.board().allPassed()) {
-                return 0;
+            if (!graded.board().allPassed()) {
+                console.println(graded.board().tampering().isEmpty()
+                        ? "Graded tests fail (" + graded.board().failedCount() + "): the lines above say what each expected and saw;"
+                                + " the scoreboard names each exercise that lost points."
+                        : "Grading was tampered with: the score is 0.");
             }
-            console.println(graded.board().tampering().isEmpty()
-                    ? "Graded tests fail (" + graded.board().failedCount() + "): the lines above say what each expected and saw;"
-                            + " the scoreboard names each exercise that lost points."
-                    : "Grading was tampered with: the score is 0.");
-            return 1;
+            console.println("Report page (open it in a browser): " + shown(page));
+            return graded.board().allPassed() ? 0 : 1;
         } catch (IOException | RuntimeException e) {
             // Still a report: the platform must see that this submission was not graded, and why.
             Reports.failed(out, "The grader itself failed, so nothing was graded: " + e);
+            ReportPage.failed(out, "The grader itself failed, so nothing was graded: " + e);
             throw e;
         }
     }

@@ -123,7 +123,7 @@ public final class GradeAll implements Callable<Integer> {
                     String.valueOf(s.graded()), String.format(Locale.ROOT, "%.1f", s.seconds()), csv(s.note()))).append('\n');
         }
         Files.writeString(csv, text);
-        out.println("reports: " + reports + "/<student>/ (results.json, prairielearn.json, summary.md, junit/), scores: " + csv);
+        out.println("reports: " + reports + "/<student>/ (report.html, results.json, prairielearn.json, summary.md, junit/), scores: " + csv);
         return scores.stream().allMatch(Score::graded) ? 0 : 1;
     }
 

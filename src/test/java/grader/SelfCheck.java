@@ -58,7 +58,7 @@ public final class SelfCheck implements Callable<Integer> {
     private static final String CH12 = "ch12_distributed";
     private static final String AMQP_URI = "kit.amqp.uri";
     /** Mutant runs given to one test JVM: few enough that the streams finish together. */
-    private static final int MUTANTS_PER_JVM = 6;
+    static final int MUTANTS_PER_JVM = 6;
     /** Where the time went, phase by phase, in seconds. */
     private final Map<String, Double> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -173,8 +173,10 @@ public final class SelfCheck implements Callable<Integer> {
                 rabbit = RabbitMq.start(basedir);
             }
         }
+        Map<Integer, Approach> approachRuns = approachRuns(grading, solutions, work, runs, cpus, chapters);
         boolean together = box.sideBySide() && cpus >= 2;
-        out.println("kit-check: grading the solutions, the stubs and " + mutantRuns.size() + " mutants"
+        out.println("kit-check: grading the solutions, the stubs, " + mutantRuns.size() + " mutants and "
+                + approachRuns.size() + " approaches"
                 + (together ? ", 2 test JVMs side by side, then 3 ..." : ", one test JVM at a time ..."));
         phases.put("compiling", (System.nanoTime() - start) / 1e9);
         long gradingStarted = System.nanoTime();
@@ -219,7 +221,12 @@ public final class SelfCheck implements Callable<Integer> {
             out.println();
             out.println(CH12 + " against a real RabbitMQ: not checked here: " + realBrokerSkipped + ".");
         }
+        approaches(approachRuns, runs, result);
         times(result, stubsRun, mutantRuns);
+        new PageCheck(kit, out, this::check, notCheckedHere::add).check(work, solutions.plan(), stubs.plan(), cpus, stubsRun,
+                runs, result, verdicts.stream().filter(v -> v.message() != null && v.message().contains("deadlock between"))
+                        .findFirst().map(v -> mutantRuns.entrySet().stream().filter(e -> e.getValue() == v.mutant())
+                                .findFirst().orElseThrow().getKey()).orElse(-1));
         out.print(besideText.toString(java.nio.charset.StandardCharsets.UTF_8));
 
         Facts facts = new Facts(basedir, chapters, solutions.plan());
@@ -427,6 +434,66 @@ public final class SelfCheck implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Each approach ({@link Approach}) compiled in place of its exercise's solution, as a run of the
+     * exercise's graded tests that stops at its first failure: every one must pass.
+     */
+    private Map<Integer, Approach> approachRuns(Grading grading, Grading.Prepared solutions, Path work, List<Supervisor.Run> runs,
+            int cpus, List<String> chapters) throws IOException {
+        Map<Integer, Approach> approachRuns = new LinkedHashMap<>();
+        for (Approach a : Approach.all(basedir, chapters)) {
+            String label = "approaches/" + a.chapter() + "/" + a.exercise() + "-" + a.name();
+            Path src = work.resolve(label);
+            Path file = src.resolve(a.chapter()).resolve(a.exercise() + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, a.code());
+            Compilation.Implementation solution = solutions.implementations().get(a.chapter());
+            Compilation.Implementation compiled = grading.compilation().implementation(label, src, a.chapter(),
+                    List.of(solution.classes()));
+            List<Planned> tests = solutions.plan().stream().filter(t -> t.graded() && t.gradableOn(cpus)
+                    && t.chapter().equals(a.chapter()) && t.exercise().equals(a.exercise())).toList();
+            if (!compiled.problems().isEmpty() || tests.isEmpty()) {
+                check(false, "approach " + label + (tests.isEmpty() ? " is for no graded exercise"
+                        : " does not compile: " + compiled.problems().values().iterator().next()));
+                continue;
+            }
+            int index = runs.size();
+            runs.add(new Supervisor.Run(index, "approach " + label, List.of(solutions.tests().get(a.chapter()).classes(),
+                    compiled.classes(), solution.classes()), tests, true));
+            approachRuns.put(index, a);
+        }
+        return approachRuns;
+    }
+
+    /** Every approach graded as a solution must pass every graded test of its exercise. */
+    private void approaches(Map<Integer, Approach> approachRuns, List<Supervisor.Run> runs, Supervisor.Result result) {
+        if (approachRuns.isEmpty()) {
+            return;
+        }
+        out.println();
+        int valid = 0;
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<Integer, Approach> e : approachRuns.entrySet()) {
+            Approach a = e.getValue();
+            Map<String, Outcome> outcomes = result.of(e.getKey());
+            Planned failed = runs.get(e.getKey()).tests().stream().filter(t -> outcomes.get(t.id()) == null
+                    || outcomes.get(t.id()).status() != Outcome.Status.PASSED).findFirst().orElse(null);
+            if (failed == null) {
+                valid++;
+            } else {
+                Outcome o = outcomes.get(failed.id());
+                lines.add("  FAILS    " + a.chapter() + "/" + a.exercise() + " \"" + a.title() + "\": " + failed.name() + ": "
+                        + (o == null ? "did not run" : o.hint()));
+            }
+            check(failed == null, "approach " + a.chapter() + "/" + a.exercise() + " \"" + a.title() + "\" fails "
+                    + (failed == null ? "" : failed.name()) + ": an approach a test fails is a gap (in it, or in the test)");
+        }
+        out.println("Approaches (exercises/<chapter>/approaches/, each graded as its exercise's solution): " + valid + " of "
+                + approachRuns.size() + " valid, in " + approachRuns.values().stream().map(a -> a.chapter() + "/" + a.exercise())
+                .distinct().count() + " exercises");
+        lines.forEach(out::println);
     }
 
     /** Where the test time went: the solutions, the stubs, the mutants and the slowest of them. */

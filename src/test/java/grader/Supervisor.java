@@ -517,6 +517,12 @@ final class Supervisor {
                 }
             }
             keepJcstress();
+            // What the tests observed, for the report page's pictures: data, bounded, never a verdict.
+            Path observed = scratch.resolve(Child.OBSERVATIONS);
+            if (Files.exists(observed) && Files.size(observed) <= Child.MAX_OBSERVED_BYTES) {
+                Files.write(work.resolve(Child.OBSERVATIONS), Files.readAllBytes(observed),
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
             Path measurements = scratch.resolve("measurements.log");
             if (Files.exists(measurements)) {
                 Files.write(work.resolve("measurements.log"), Files.readAllBytes(measurements),

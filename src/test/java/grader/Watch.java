@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  * unfinished exercise, then waits: save an exercise file and that exercise is graded again (its
  * chapter's files recompiled, its tests run as {@code ./mvnw test} runs them, in the same sandbox,
  * so the score is the same); type {@code hint} for the lesson's section on it, {@code next} for the
- * next unfinished exercise, {@code quit} to stop. Progress (exercises done of all) is kept in
+ * next unfinished exercise, {@code approaches} for the other good ways once it passes, {@code quit}
+ * to stop. Every grading rewrites target/grading/report.html (a reload shows it). Progress (exercises done of all) is kept in
  * {@code .threadwork/progress.json} between sessions.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true)
@@ -99,7 +100,7 @@ public final class Watch implements Callable<Integer> {
         }, "watch-keyboard");
         keyboard.setDaemon(true);
         keyboard.start();
-        out.println("Threadwork watch: save an exercise file to grade it again; type hint, next or quit (then Enter).");
+        out.println("Threadwork watch: save an exercise file to grade it again; type hint, next, approaches or quit (then Enter).");
         String lastFailure = null;
         try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
             for (String chapter : kit.chapters()) {
@@ -128,9 +129,10 @@ public final class Watch implements Callable<Integer> {
                                 return 0;
                             }
                             case "hint", "h" -> hint(current, lastFailure);
+                            case "approaches", "a" -> approaches(current, progress);
                             case "next", "n" -> chosen = nextUnfinished(catalogue, progress, current);
                             case "" -> chosen = current;
-                            default -> out.println("Commands: hint, next, quit; or just save a file.");
+                            default -> out.println("Commands: hint, next, approaches, quit; or just save a file.");
                         }
                     }
                     WatchKey key = watcher.poll();
@@ -170,7 +172,11 @@ public final class Watch implements Callable<Integer> {
         out.println("[" + LocalTime.now().format(CLOCK) + "] " + entry.chapter() + " › " + entry.exercise() + " ...");
         Grading.Prepared prepared = grading.prepare("exercises", basedir.resolve("exercises"), List.of(entry.chapter()),
                 Set.of(entry.exercise()));
-        Grading.Graded graded = grading.run("exercises", prepared, basedir.resolve("target/grading-watch"), "lesson", null, start);
+        Path work = basedir.resolve("target/grading-watch");
+        Files.deleteIfExists(work.resolve(Child.OBSERVATIONS)); // the page shows this run's pictures only
+        Grading.Graded graded = grading.run("exercises", prepared, work, "lesson", null, start);
+        Path page = ReportPage.write(graded.board(), basedir.resolve("target/grading"), work, basedir,
+                "Threadwork watch: " + entry.chapter() + " › " + entry.exercise());
         Scoreboard.ExerciseScore score = graded.board().exercises().stream().findFirst().orElse(null);
         if (score == null) {
             out.println("  no graded test found for " + entry.exercise());
@@ -182,7 +188,11 @@ public final class Watch implements Callable<Integer> {
         progress.put(entry.key(), first == null && graded.board().tampering().isEmpty() ? "done"
                 : Scoreboard.points(score.earned()) + "/" + score.possible());
         graded.board().notes().forEach(n -> out.println("  note: " + n));
+        out.println("  report page (reload it in the browser): " + basedir.relativize(page));
         if (first == null) {
+            if (!Approach.of(basedir, entry.chapter(), entry.exercise()).isEmpty()) {
+                out.println("  Solved: type approaches to see other good ways to write it.");
+            }
             return null;
         }
         out.println("  FAIL " + first.test().name());
@@ -194,6 +204,29 @@ public final class Watch implements Callable<Integer> {
                     + " fail; ./mvnw test -Dexercise=" + entry.exercise() + " shows them all)");
         }
         return message;
+    }
+
+    /** The other good ways to write an exercise, once it is solved (before, they would give the answer away). */
+    private void approaches(Entry entry, Map<String, String> progress) throws IOException {
+        out.println();
+        if (!"done".equals(progress.get(entry.key()))) {
+            out.println("Other ways to write " + entry.exercise() + " are shown once it passes: solve it first (hint helps).");
+            return;
+        }
+        List<Approach> approaches = Approach.of(basedir, entry.chapter(), entry.exercise());
+        if (approaches.isEmpty()) {
+            out.println("No other approaches are written down for " + entry.exercise() + " yet.");
+            return;
+        }
+        out.println("Other good ways to write " + entry.exercise() + " (exercises/" + entry.chapter() + "/" + Approach.DIR + "/"
+                + entry.exercise() + ".md):");
+        for (Approach a : approaches) {
+            out.println();
+            out.println("  ## " + a.title());
+            a.text().lines().forEach(l -> out.println("  " + l));
+            out.println();
+            a.code().lines().forEach(l -> out.println("    " + l));
+        }
     }
 
     /** The lesson's section on the exercise, after the failure it is about. */

@@ -57,7 +57,7 @@ public final class CpuWatch {
      * One reading of every live thread: the CPU time each had used, which were RUNNABLE, and the
      * clock just before and just after the reading.
      */
-    record Sample(long startNanos, long endNanos, Map<Thread, Long> cpu, Set<Thread> runnable) {
+    record Sample(long startNanos, long endNanos, Map<Thread, Long> cpu, Set<Thread> runnable, Set<Thread> blocked) {
     }
 
     /** What was seen while the work ran. */
@@ -164,6 +164,51 @@ public final class CpuWatch {
             return uses.stream().map(ThreadUse::thread).collect(Collectors.toSet());
         }
 
+        /**
+         * A timeline per busy thread for the report page ({@link Observations}): one letter per
+         * column of equal wall time, R running on a CPU, r runnable without CPU time, B blocked on
+         * a lock, W waiting or sleeping, space not alive.
+         */
+        void record() {
+            if (samples.size() < 2) {
+                return;
+            }
+            int columns = Math.min(200, samples.size() - 1);
+            long zero = samples.get(0).startNanos();
+            long span = Math.max(1, samples.get(samples.size() - 1).endNanos() - zero);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (ThreadUse use : computing(0.01).stream().limit(8).toList()) {
+                char[] line = new char[columns];
+                java.util.Arrays.fill(line, ' ');
+                for (int i = 1; i < samples.size(); i++) {
+                    Sample before = samples.get(i - 1);
+                    Sample now = samples.get(i);
+                    Long cpu = now.cpu().get(use.thread());
+                    if (cpu == null) {
+                        continue;
+                    }
+                    char state = now.runnable().contains(use.thread())
+                            ? (cpu > before.cpu().getOrDefault(use.thread(), cpu) ? 'R' : 'r')
+                            : now.blocked().contains(use.thread()) ? 'B' : 'W';
+                    int column = (int) Math.min(columns - 1, (now.startNanos() - zero) * columns / span);
+                    if (line[column] != 'R') { // a column shows the busiest moment in it
+                        line[column] = state;
+                    }
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", use.name().length() > 60 ? use.name().substring(0, 60) : use.name());
+                row.put("cpuMs", use.cpuNanos() / 1_000_000);
+                row.put("states", new String(line));
+                rows.add(row);
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("wallMs", wall.toMillis());
+            data.put("cpuMs", cpuNanos() / 1_000_000);
+            data.put("parallelShare", Math.round(parallelShare() * 100) / 100.0);
+            data.put("threads", rows);
+            Observations.record("threads", data, 1);
+        }
+
         /** The busiest threads with their CPU time, for a failure message. */
         public String describe() {
             List<ThreadUse> busiest = computing(0.01);
@@ -190,6 +235,7 @@ public final class CpuWatch {
             thread.join();
             sampler.samples.add(sampler.sample()); // the last CPU time of the threads still alive
             sampler.result = sampler.result(Duration.ofNanos(wall), first);
+            sampler.result.record();
         }
         return sampler.result;
     }
@@ -223,6 +269,7 @@ public final class CpuWatch {
                 bestReference = referenceRound;
             }
         } while (best.parallelShare() < enough && System.nanoTime() < deadline);
+        best.record(); // the round the verdict is made from
         return new MostParallel(best, bestReference);
     }
 
@@ -247,6 +294,7 @@ public final class CpuWatch {
             long start = System.nanoTime();
             Map<Thread, Long> cpu = new HashMap<>();
             Set<Thread> runnable = new HashSet<>();
+            Set<Thread> blocked = new HashSet<>();
             for (Thread thread : liveThreads()) {
                 if (thread == self) {
                     continue;
@@ -256,11 +304,14 @@ public final class CpuWatch {
                     continue; // ended meanwhile: it keeps what it had used at the last reading
                 }
                 cpu.put(thread, nanos);
-                if (thread.getState() == Thread.State.RUNNABLE) {
+                Thread.State state = thread.getState();
+                if (state == Thread.State.RUNNABLE) {
                     runnable.add(thread);
+                } else if (state == Thread.State.BLOCKED) {
+                    blocked.add(thread);
                 }
             }
-            return new Sample(start, System.nanoTime(), cpu, runnable);
+            return new Sample(start, System.nanoTime(), cpu, runnable, blocked);
         }
 
         private List<Thread> liveThreads() {
@@ -287,7 +338,7 @@ public final class CpuWatch {
                 }
             });
             List<Sample> all = new ArrayList<>();
-            all.add(new Sample(first.startNanos(), first.endNanos(), first.cpu(), Set.of()));
+            all.add(new Sample(first.startNanos(), first.endNanos(), first.cpu(), Set.of(), Set.of()));
             all.addAll(samples);
             return new Observed(wall, List.copyOf(uses), List.copyOf(all));
         }

@@ -89,6 +89,7 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
     private final Set<Integer> sizesTaken = new HashSet<>();
     private final List<ObservedClient> clients = new ArrayList<>();
     private WireMockServer wireMock;
+    private volatile Integer limit; // drawn on the report page with this round's requests in flight
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -102,11 +103,12 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        reset();
+        forget();
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
+        observeRound();
         List<ObservedClient> opened;
         synchronized (clients) {
             opened = List.copyOf(clients);
@@ -166,8 +168,53 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
         }
     }
 
-    /** Forgets every site, stub and observation. */
+    /** Forgets every site, stub and observation (the report page keeps a picture of the round before). */
     public void reset() {
+        observeRound();
+        forget();
+    }
+
+    /** The limit the requests of this round are held to (a semaphore's permits, a pool's size), for the report page. */
+    public void drawLimit(int limit) {
+        this.limit = limit;
+    }
+
+    /** Requests in flight over time since the last reset, for the report page ({@link Observations}). */
+    private void observeRound() {
+        List<Served> all = served();
+        if (all.isEmpty()) {
+            return;
+        }
+        long zero = all.get(0).startNanos();
+        long now = System.nanoTime();
+        List<long[]> changes = new ArrayList<>(); // {micros since the first arrival, +1 or -1}
+        for (Served s : all) {
+            changes.add(new long[] {(s.startNanos() - zero) / 1_000, 1});
+            changes.add(new long[] {(Math.min(s.answeredNanos(), now) - zero) / 1_000, -1});
+        }
+        changes.sort(Comparator.<long[]>comparingLong(c -> c[0]).thenComparingLong(c -> c[1]));
+        List<long[]> steps = new ArrayList<>();
+        long inFlight = 0;
+        for (long[] change : changes) {
+            inFlight += change[1];
+            if (!steps.isEmpty() && steps.get(steps.size() - 1)[0] == change[0]) {
+                steps.get(steps.size() - 1)[1] = inFlight;
+            } else {
+                steps.add(new long[] {change[0], inFlight});
+            }
+        }
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("requests", all.size());
+        data.put("max", maxInFlight());
+        if (limit != null) {
+            data.put("limit", limit);
+        }
+        data.put("steps", Observations.downsample(steps, 300));
+        Observations.record("in-flight", data, 3);
+    }
+
+    private void forget() {
+        limit = null;
         wireMock.resetAll();
         served.clear();
         sizes.clear();

@@ -79,6 +79,7 @@ public final class Jcstress {
             throw new AssertionError("jcstress did not run " + stressTest.getName() + "; it ran " + all.keySet() + "."
                     + kept(chapter, "console.log").map(log -> " Its console log: " + log).orElse(""));
         }
+        outcomes.record();
         return outcomes;
     }
 
@@ -209,6 +210,24 @@ public final class Jcstress {
             List<Outcome> interesting = outcomes.stream()
                     .filter(o -> o.expect() == Expect.ACCEPTABLE_INTERESTING).toList();
             return interesting.isEmpty() || interesting.stream().anyMatch(o -> o.count() > 0);
+        }
+
+        /** The outcomes as bars for the report page ({@link Observations}). */
+        void record() {
+            List<Map<String, Object>> bars = new ArrayList<>();
+            for (Outcome o : outcomes.stream().limit(12).toList()) {
+                Map<String, Object> bar = new java.util.LinkedHashMap<>();
+                bar.put("id", o.id());
+                bar.put("count", o.count());
+                bar.put("expect", words(o.expect()));
+                bar.put("description", o.description());
+                bars.add(bar);
+            }
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("test", shortName());
+            data.put("samples", samples);
+            data.put("outcomes", bars);
+            Observations.record("jcstress", data, 3);
         }
 
         /** How often the outcome with this id was seen. */

@@ -53,6 +53,7 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
                     + needs.value() + " CPUs, this machine has " + cpus);
         });
         context.getStore(NS).put("threads", liveThreads());
+        Observations.clear();
     }
 
     @Override
@@ -88,6 +89,7 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
             if (what != null) {
                 context.publishReportEntry(SHOWN, what);
             }
+            Observations.drain().forEach(json -> context.publishReportEntry(Observations.ENTRY, json));
         }
     }
 

@@ -112,7 +112,10 @@ public final class Measure {
             Duration referenceRound = time(reference);
             bestReference = bestReference == null || referenceRound.compareTo(bestReference) < 0 ? referenceRound : bestReference;
         }
-        return new AgainstReference(new Speedup(baselineTime, best), new Speedup(baselineTime, bestReference), rounds);
+        AgainstReference measured = new AgainstReference(new Speedup(baselineTime, best),
+                new Speedup(baselineTime, bestReference), rounds);
+        recordSpeedup(measured.candidate(), bestReference, rounds);
+        return measured;
     }
 
     /**
@@ -152,6 +155,7 @@ public final class Measure {
             }
             rounds++;
         } while (rounds < 3 || (new Speedup(best[0], best[1]).ratio() < enough && System.nanoTime() < deadline));
+        recordSpeedup(new Speedup(best[0], best[1]), best[2], rounds);
         return new AgainstReference(new Speedup(best[0], best[1]), new Speedup(best[0], best[2]), rounds);
     }
 
@@ -221,6 +225,18 @@ public final class Measure {
                 throw new IllegalStateException(failure);
             }
         }
+    }
+
+    /** A speedup for the report page: the baseline's time, the candidate's and, where one ran beside, a reference's. */
+    static void recordSpeedup(Speedup speedup, Duration reference, int rounds) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("baselineMs", speedup.baseline().toNanos() / 1e6);
+        data.put("candidateMs", speedup.candidate().toNanos() / 1e6);
+        if (reference != null) {
+            data.put("referenceMs", reference.toNanos() / 1e6);
+        }
+        data.put("rounds", rounds);
+        Observations.record("speedup", data, 2);
     }
 
     /** The CPU time the calling thread has used so far, in nanoseconds (ThreadMXBean). */

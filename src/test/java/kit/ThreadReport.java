@@ -77,6 +77,7 @@ public final class ThreadReport {
             if (cycle.stream().noneMatch(info -> ours.contains(info.getThreadId())) && behind.isEmpty()) {
                 continue; // an earlier test's
             }
+            record(cycle.toArray(new ThreadInfo[0])); // the report page's picture of the first one
             StringBuilder out = new StringBuilder("deadlock between " + cycle.size()
                     + " threads, each holding a lock another one waits for (take locks in one agreed order):");
             for (ThreadInfo info : cycle) {
@@ -138,6 +139,26 @@ public final class ThreadReport {
 
     private static String waitingFor(ThreadInfo info) {
         return name(info.getLockInfo()) + " held by '" + info.getLockOwnerName() + "'";
+    }
+
+    /** The deadlock as a graph for the report page ({@link Observations}): each thread, what it holds, what it waits for. */
+    private static void record(ThreadInfo[] infos) {
+        List<Map<String, Object>> threads = new ArrayList<>();
+        for (ThreadInfo info : infos) {
+            if (info == null || threads.size() >= 8) {
+                continue;
+            }
+            List<String> held = new ArrayList<>();
+            Arrays.stream(info.getLockedMonitors()).limit(4).forEach(m -> held.add(name(m)));
+            Arrays.stream(info.getLockedSynchronizers()).limit(4).forEach(l -> held.add(name(l)));
+            Map<String, Object> thread = new java.util.LinkedHashMap<>();
+            thread.put("name", info.getThreadName());
+            thread.put("holds", held);
+            thread.put("waitsFor", name(info.getLockInfo()));
+            thread.put("heldBy", info.getLockOwnerName());
+            threads.add(thread);
+        }
+        Observations.record("deadlock", Map.of("threads", threads), 1);
     }
 
     /** What each of these threads is doing, with a few frames of its stack. */
