@@ -175,6 +175,10 @@ class ConcurrentCommandsTest {
                 assertThat(results.get(i).timedOut()).as("command %d, which sleeps a minute, with a timeout of %d ms:"
                         + " reported timed out", i, timeout.toMillis()).isTrue();
             }
+            assertThat(results.get(0).timedOut()).as("command 0, which ends after 100 ms, reported timed out").isFalse();
+            assertThat(results.get(0).output()).as("output of command 0").isEqualTo(output(2, 0));
+            assertThat(results.get(0).exitCode()).as("exit status of command 0").isZero();
+            // Commands 1 and 2 printed as soon as their JVMs started, as command 0 did: before the timeout.
             int[][] printed = {{}, {1, 0}, {2, 1}, {0, 0}};
             for (int i : new int[] {1, 2, 3}) {
                 assertThat(results.get(i).output()).as("output of command %d, which printed %d lines and %d on standard"
@@ -183,9 +187,6 @@ class ConcurrentCommandsTest {
                         + " when it is destroyed: wait for the reader then)", i, printed[i][0], printed[i][1])
                         .isEqualTo(output(printed[i][0], printed[i][1]));
             }
-            assertThat(results.get(0).timedOut()).as("command 0, which ends after 100 ms, reported timed out").isFalse();
-            assertThat(results.get(0).output()).as("output of command 0").isEqualTo(output(2, 0));
-            assertThat(results.get(0).exitCode()).as("exit status of command 0").isZero();
             assertThat(children.alive()).as("commands still running after runAll returned: a command past its timeout"
                     + " must be destroyed (destroyForcibly()), not only reported").isEmpty();
             assertThat(took).as("time runAll took with three commands over a %d ms timeout: they all run at once, so"
