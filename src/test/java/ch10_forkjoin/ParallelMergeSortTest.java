@@ -27,7 +27,7 @@ class ParallelMergeSortTest {
     private static final Comparator<Item> BY_KEY = Comparator.comparingInt(Item::key);
     /** How many objects, and ints, the tests that watch the workers sort. */
     private static final int OBJECTS = 50_000;
-    private static final int INTS = 400_000;
+    private static final int INTS = 200_000;
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     private static int[] randomInts(SplittableRandom random, int length, int bound) {
