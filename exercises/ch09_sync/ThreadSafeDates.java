@@ -16,7 +16,8 @@ public class ThreadSafeDates {
     public static final String PATTERN = "yyyy-MM-dd HH:mm:ss.SSS";
 
     /**
-     * {@code date} in {@link #PATTERN}, in UTC.
+     * {@code date} in {@link #PATTERN}, in UTC and the Gregorian calendar, whatever the
+     * machine's time zone and locale.
      *
      * @throws NullPointerException if {@code date} is null
      */
@@ -25,13 +26,16 @@ public class ThreadSafeDates {
     }
 
     /**
-     * The date that {@code text} (in {@link #PATTERN}, UTC) stands for. Strict: a date that does
-     * not exist (month 13, February 30, hour 25) is refused, not rolled over into another one.
+     * The date that {@code text} (in {@link #PATTERN}, UTC) stands for, whatever the machine's
+     * time zone and locale. Strict: the whole text, each field with exactly the pattern's number
+     * of digits ({@code "2024-2-9 ..."} and {@code "... 23:59:59.999 and more"} are refused), and
+     * a date that does not exist (month 13, February 30, hour 25) is refused, not rolled over
+     * into another one.
      *
      * @throws ParseException if {@code text} is not a date in that pattern
      * @throws NullPointerException if {@code text} is null
      */
     public static Date parse(String text) throws ParseException {
-        throw new UnsupportedOperationException("TODO: the same thread's SimpleDateFormat, not lenient");
+        throw new UnsupportedOperationException("TODO: the same thread's SimpleDateFormat, not lenient; the whole text, exactly in the pattern");
     }
 }

@@ -4,6 +4,7 @@ import kit.Jcstress;
 import kit.NeedsCpus;
 import kit.Exercise;
 import kit.Points;
+import kit.ModelCheck;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,16 @@ class AtomicCounterTest {
         Jcstress.run(AtomicCounterStress.AtomicLostUpdate.class).assertNothingForbidden(
                 "An update was lost: the increment is a read and a separate write. volatile makes writes"
                         + " visible but does not make value++ atomic; use AtomicLong.incrementAndGet().");
+    }
+
+    @Test
+    @Order(3)
+    @Points(2)
+    @Timeout(240)
+    @DisplayName("no interleaving of two threads' increments loses an update (model checking, on any number of CPUs)")
+    void modelCheckedIncrements() {
+        ModelCheck.check(RaceModels.AtomicIncrements.class).assertPassed(
+                "An update was lost: is the increment one atomic step (incrementAndGet), not a get() followed by a set()?"
+                        + " volatile makes writes visible but does not make value++ atomic.");
     }
 }

@@ -14,6 +14,8 @@ import kit.Exercise;
 import kit.Points;
 import kit.ThreadReport;
 import kit.Threads;
+import kit.ModelCheck;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -187,5 +189,16 @@ class BankTest {
                 step.run(index);
             }
         });
+    }
+
+    @Test
+    @Order(7)
+    @Points(2)
+    @Timeout(240)
+    @DisplayName("no interleaving of three transfers and a total overdraws, loses money, shows a wrong total or deadlocks (model checking, on any number of CPUs)")
+    void modelCheckedTransfers() {
+        ModelCheck.check(RaceModels.Transfers.class).assertPassed("Transfers and totals that run at the same time must"
+                + " not see or leave an account half changed.", "The transfers never ended: a deadlock, two transfers"
+                + " each holding a lock the other waits for. Take the locks of both accounts in id order.");
     }
 }

@@ -6,6 +6,7 @@ import kit.NeedsCpus;
 import kit.Demonstration;
 import kit.Exercise;
 import kit.Points;
+import kit.ModelCheck;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,15 @@ class LockedCounterTest {
         Jcstress.Outcomes outcomes = Jcstress.run(UnsafeCounterStress.UnsafeLostUpdate.class);
         outcomes.assertSeen("1", "jcstress did not catch UnsafeCounter losing an update this time.");
         KitExtension.show(outcomes.inWords());
+    }
+
+    @Test
+    @Order(5)
+    @Points(2)
+    @Timeout(240)
+    @DisplayName("no interleaving of two threads' increments loses an update (model checking, on any number of CPUs)")
+    void modelCheckedIncrements() {
+        ModelCheck.check(RaceModels.LockedIncrements.class).assertPassed(
+                "An update was lost: is value++ done while holding the lock, and is it the same lock for every call?");
     }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import kit.Threads;
 import kit.Exercise;
 import kit.Points;
+import kit.ModelCheck;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -75,5 +77,15 @@ class SeatBookingTest {
             }
             assertThat(bookings).as("round %d: bookings()", round).hasSize(SEATS);
         }
+    }
+
+    @Test
+    @Order(4)
+    @Points(2)
+    @Timeout(240)
+    @DisplayName("no interleaving of two bookings of one seat gives it to both or to neither (model checking, on any number of CPUs)")
+    void modelCheckedSameSeat() {
+        ModelCheck.check(RaceModels.SameSeat.class).assertPassed("Checking that the seat is free and taking it must be one"
+                + " atomic step (putIfAbsent on a ConcurrentMap, or both under one lock).");
     }
 }

@@ -16,6 +16,7 @@ import kit.Exercise;
 import kit.KitExtension;
 import kit.Measure;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Points;
 import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
@@ -31,6 +32,9 @@ class ForkJoinSumTest {
     /** A short range for timing (about 25 ms in a row): short rounds are likelier to find both CPUs free. */
     private static final long TIMED_N = 100_000_000;
     private static final long TIMED_THRESHOLD = TIMED_N / 16;
+    /** The kit's own parallel version of the timed range: its two halves on two threads. */
+    private static final Measure.Work TIMED_REFERENCE = CpuChecks.twoThreads(() -> SumOfSquares.range(0, TIMED_N / 2),
+            () -> SumOfSquares.range(TIMED_N / 2, TIMED_N));
 
     /** ForkJoinSum.of(n, threshold), with a message that names a stack overflow instead of dumping it. */
     private static long of(long n, long threshold) {
@@ -185,11 +189,13 @@ class ForkJoinSumTest {
     @Order(5)
     @Points(2)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("on two CPUs, of(n, threshold) computes in parallel: more CPU time than wall time")
     void reallyParallel() throws Exception {
         long expected = SumOfSquares.of(TIMED_N);
         CpuChecks.assertReallyParallel("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")",
                 CpuChecks.checked("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")", () -> ForkJoinSum.of(TIMED_N, TIMED_THRESHOLD), expected),
+                TIMED_REFERENCE,
                 "is one half forked while the other is computed?");
     }
 
@@ -197,12 +203,13 @@ class ForkJoinSumTest {
     @Order(6)
     @Points(2)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("on two CPUs, of(n, threshold) is at least 1.6x faster than SumOfSquares.of(n)")
     void fasterThanSequential() throws Exception {
         long expected = SumOfSquares.of(TIMED_N);
         CpuChecks.assertFaster("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")", () -> SumOfSquares.of(TIMED_N),
                 CpuChecks.checked("of(" + TIMED_N + ", " + TIMED_THRESHOLD + ")", () -> ForkJoinSum.of(TIMED_N, TIMED_THRESHOLD), expected),
-                CpuChecks.twoThreads(() -> SumOfSquares.range(0, TIMED_N / 2), () -> SumOfSquares.range(TIMED_N / 2, TIMED_N)),
+                TIMED_REFERENCE,
                 "about 1x although two threads computed means more work than needed: is each number summed once?");
     }
 

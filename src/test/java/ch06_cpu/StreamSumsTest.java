@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import kit.Arguments;
 import kit.Exercise;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -52,11 +53,13 @@ class StreamSumsTest {
     @Order(3)
     @Points(2)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("on two CPUs, the parallel stream computes in parallel: more CPU time than wall time")
     void reallyParallel() throws Exception {
         List<Long> expected = SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS);
         CpuChecks.assertReallyParallel("compute(the sources' 20 numbers)",
                 CpuChecks.checked("compute(20 numbers)", () -> StreamSums.compute(CpuChecks.SOURCE_NUMBERS), expected),
+                CpuChecks.twoThreads(CpuChecks.SOURCE_NUMBERS),
                 "is the stream parallel()?");
     }
 
@@ -64,6 +67,7 @@ class StreamSumsTest {
     @Order(4)
     @Points(2)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("on two CPUs, the parallel stream is at least 1.6x faster than one after another")
     void fasterThanSequential() throws Exception {
         List<Long> expected = SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS);

@@ -11,6 +11,7 @@ import kit.CpuWatch;
 import kit.Eventually;
 import kit.Exercise;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -84,12 +85,14 @@ class ThreadSumsTest {
     @Order(4)
     @Points(2)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("on two CPUs, 3 threads compute in parallel: more CPU time than wall time")
     void reallyParallel() throws Exception {
         List<Long> expected = SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS);
         CpuChecks.assertReallyParallel("compute(the sources' 20 numbers, 3 threads)",
                 CpuChecks.checked("compute(20 numbers, 3 threads)",
                         () -> ThreadSums.compute(CpuChecks.SOURCE_NUMBERS, 3), expected),
+                CpuChecks.twoThreads(CpuChecks.SOURCE_NUMBERS),
                 "the threads took turns: are the threads started (or the tasks submitted) all before any is waited for?");
     }
 
@@ -97,6 +100,7 @@ class ThreadSumsTest {
     @Order(5)
     @Points(2)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("on two CPUs, 2 threads are at least 1.6x faster than one after another")
     void fasterThanSequential() throws Exception {
         List<Long> expected = SumOfSquares.sequential(CpuChecks.SOURCE_NUMBERS);

@@ -188,7 +188,7 @@ class PipelineTest {
     @Test
     @Order(4)
     @Points(2)
-    @DisplayName("a function that throws loses only its item: the stage goes on, and shutdown reports the failure with its cause")
+    @DisplayName("a function that throws loses only its item: the stage goes on, and shutdown reports the failure with its cause, once")
     void failingItemIsSkippedAndReported() throws Exception {
         IllegalStateException bad = new IllegalStateException("item 3 is bad");
         Pipeline<Integer, Integer, String> pipeline = pipeline(10, false, a -> {
@@ -213,6 +213,8 @@ class PipelineTest {
                 + " item, in order; the stage goes on after a failure").containsExactlyElementsOf(expected);
         assertThat(thrown).as("what shutdown() threw: a CompletionException whose cause is what the function threw")
                 .isInstanceOf(CompletionException.class).cause().isSameAs(bad);
+        assertThat(shutDown(pipeline)).as("what a second shutdown() threw, after the first reported the failure:"
+                + " calling it again does nothing").isNull();
     }
 
     @Test

@@ -77,11 +77,29 @@ class PoisonPillTest {
     @Test
     @Order(2)
     @Points(2)
-    @DisplayName("a writer thread puts the numbers in order, then the sentinel, last; a reader on another thread takes them all")
+    @DisplayName("a writer thread puts the numbers in order, then the sentinel, last; a reader on another thread takes them all; both threads ended when it returns")
     void writerSendsTheSentinelLast() throws Exception {
         int count = 1_000;
-        WatchedChannel channel = new WatchedChannel();
-        TransferResult result = transfer(count, channel);
+        WatchedChannel channel = WatchedChannel.holdingAfterSentinel(count);
+        Blocking.Call<TransferResult> call = Blocking.start(() -> PoisonPill.transfer(count, channel));
+        Eventually.within(BOUND, "the writer never put a sentinel into the channel it was given (waited "
+                + BOUND.toSeconds() + " s): " + STOPS_AT_SENTINEL, () -> assertThat(channel.isHeld() || call.isDone()).isTrue());
+        if (channel.isHeld()) {
+            // The sentinel is in, the reader can take it and end; the writer is still in its put().
+            try {
+                Eventually.throughout(PAUSE, BOUND, "transfer returned while its writer thread was still in its last"
+                        + " put(), the sentinel's: it must return only once both threads have ended (join the writer"
+                        + " as well as the reader; a latch or a result the reader hands over says nothing of the"
+                        + " writer)", () -> assertThat(call.isDone()).isFalse());
+            } finally {
+                channel.release();
+            }
+        }
+        Eventually.within(BOUND, "transfer did not return after the writer's last put", () -> assertThat(call.isDone()).isTrue());
+        if (call.failure() != null) {
+            throw failed(call);
+        }
+        TransferResult result = call.now();
         List<WatchedChannel.Move> puts = channel.puts();
         assertThat(puts).as("values put into the channel: the %,d numbers and one sentinel", count).hasSize(count + 1);
         Thread writer = puts.get(0).thread();
@@ -109,6 +127,27 @@ class PoisonPillTest {
         Thread reader = readers.iterator().next();
         assertThat(reader == Thread.currentThread() || !reader.isAlive())
                 .as("the reader thread (%s) alive after transfer returned: join it", reader).isTrue();
+
+        // Once more, the reader's thread kept from ending for a while after it took the sentinel.
+        WatchedChannel readerHeld = WatchedChannel.holdingReaderAfterSentinel(count);
+        Blocking.Call<TransferResult> again = Blocking.start(() -> PoisonPill.transfer(count, readerHeld));
+        Eventually.within(BOUND, "the reader never took the sentinel (waited " + BOUND.toSeconds() + " s): "
+                + STOPS_AT_SENTINEL, () -> assertThat(readerHeld.isHeld() || again.isDone()).isTrue());
+        try {
+            if (readerHeld.readerExitHeld()) {
+                Eventually.throughout(PAUSE, BOUND, "transfer returned while its reader thread, which had taken the"
+                        + " sentinel, had not ended: join the reader (a latch it counts down, or the result it hands"
+                        + " over, says that it is done, not that its thread has ended)",
+                        () -> assertThat(again.isDone()).isFalse());
+            }
+        } finally {
+            readerHeld.release();
+        }
+        Eventually.within(BOUND, "transfer did not return once its reader had ended", () -> assertThat(again.isDone()).isTrue());
+        if (again.failure() != null) {
+            throw failed(again);
+        }
+        assertAllReceived(count, again.now());
     }
 
     /** Runs a transfer of {@link #HELD_COUNT} whose writer pauses at the middle until the reader waits for it. */
@@ -152,7 +191,7 @@ class PoisonPillTest {
     @Points(2)
     @DisplayName("a writer that pauses: the reader waits for the sentinel, it does not stop when the channel is empty")
     void readerWaitsThroughAPause() throws Exception {
-        WatchedChannel channel = new WatchedChannel(HELD_COUNT / 2);
+        WatchedChannel channel = WatchedChannel.holdingBefore(HELD_COUNT / 2);
         Blocking.Call<TransferResult> call = pausedTransfer(channel);
         try {
             Eventually.throughout(PAUSE, BOUND, "the reader ended while the writer paused at " + HELD_COUNT / 2 + ": "
@@ -173,7 +212,7 @@ class PoisonPillTest {
     @Points(2)
     @DisplayName("while the writer pauses, the reader waits in take() and uses no CPU")
     void readerUsesNoCpuWhileWaiting() throws Exception {
-        WatchedChannel channel = new WatchedChannel(HELD_COUNT / 2);
+        WatchedChannel channel = WatchedChannel.holdingBefore(HELD_COUNT / 2);
         Blocking.Call<TransferResult> call = pausedTransfer(channel);
         // Up to three windows while the writer is held: a waiting reader uses nothing in any of them; a
         // busy one shows itself in the first unless a crowded machine starves it of the CPU it wants.

@@ -39,25 +39,36 @@ class WorkerPoolTest {
     /** Every task the tests' fn was called with, and how often. */
     private final Map<Object, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    /** The threads the pools' constructors started, and the threads fn ran on. */
+    private final Set<Thread> poolThreads = ConcurrentHashMap.newKeySet();
     /** Holds the tasks that wait for it until the test opens it. */
     private final CountDownLatch gate = new CountDownLatch(1);
     private final List<WorkerPool<?, ?>> pools = new ArrayList<>();
 
     private <T, R> WorkerPool<T, R> pool(int workers, Function<T, R> fn) {
-        WorkerPool<T, R> pool = new WorkerPool<>(workers, task -> {
-            workerThreads.add(Thread.currentThread());
-            calls.computeIfAbsent(task, t -> new AtomicInteger()).incrementAndGet();
-            return fn.apply(task);
-        });
-        pools.add(pool);
-        return pool;
+        Threads.Started<WorkerPool<T, R>> started;
+        try {
+            started = Threads.startedBy(() -> new WorkerPool<T, R>(workers, task -> {
+                workerThreads.add(Thread.currentThread());
+                poolThreads.add(Thread.currentThread());
+                calls.computeIfAbsent(task, t -> new AtomicInteger()).incrementAndGet();
+                return fn.apply(task);
+            }));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        poolThreads.addAll(started.threads()); // the constructor starts them: known before any task runs
+        pools.add(started.value());
+        return started.value();
     }
 
     @AfterEach
     void openGateAndShutDown() {
         gate.countDown();
         for (WorkerPool<?, ?> pool : pools) {
-            shutDown(pool, workerThreads);
+            shutDown(pool, poolThreads);
         }
     }
 
@@ -75,9 +86,10 @@ class WorkerPoolTest {
         } catch (AssertionError stuck) {
             List<Thread> alive = workers.stream().filter(Thread::isAlive).toList();
             throw new AssertionError("shutdown() " + (stopping.isDone() ? "returned" : "had not returned after "
-                    + BOUND.toSeconds() + " s") + " and " + alive.size() + " of the " + workers.size() + " workers seen"
-                    + " were still alive: put one poison pill per worker (a worker that takes a pill ends, and the"
-                    + " pill with it), and return once every worker has ended.\n" + ThreadReport.describe(alive), stuck);
+                    + BOUND.toSeconds() + " s") + " and " + alive.size() + " of the " + workers.size() + " threads the"
+                    + " pool started were still alive: put one poison pill per worker (a worker that takes a pill ends,"
+                    + " and the pill with it), and return once every worker has ended (join them).\n"
+                    + ThreadReport.describe(alive), stuck);
         }
         Throwable failure = stopping.failure();
         if (failure != null) {
@@ -156,7 +168,7 @@ class WorkerPoolTest {
     @Test
     @Order(2)
     @Points(2)
-    @DisplayName("awaitAll waits for the last task to finish, not only for the queue to be empty")
+    @DisplayName("awaitAll waits for the last task to finish, not only for the queue to be empty; two threads waiting in it both return")
     void awaitAllWaitsForRunningTasks() throws Exception {
         WorkerPool<Integer, Integer> pool = pool(2, i -> {
             if (i == 3) {
@@ -168,13 +180,22 @@ class WorkerPoolTest {
             pool.submit(i);
         }
         Eventually.within(BOUND, "task 3 never started", () -> assertThat(calls).containsKey(3));
-        Blocking.Call<Void> waiting = Blocking.run(pool::awaitAll);
+        List<Blocking.Call<Void>> waiting = List.of(Blocking.run(pool::awaitAll), Blocking.run(pool::awaitAll));
         Eventually.throughout(QUIET, BOUND, "awaitAll() returned while task 3 was still running (the queue was"
                 + " empty, but a worker had taken it): count the unfinished tasks and wait until none is left",
-                () -> assertThat(waiting.isDone()).isFalse());
+                () -> assertThat(waiting).noneMatch(Blocking.Call::isDone));
+        Blocking.awaitWaiting(BOUND, "two threads calling awaitAll() while task 3 runs must both wait, parked",
+                waiting.stream().map(Blocking.Call::thread).toList());
         gate.countDown();
-        Eventually.within(BOUND, "awaitAll() did not return after the last task finished",
-                () -> assertThat(waiting.isDone()).isTrue());
+        try {
+            Eventually.within(BOUND, "awaitAll() did not return after the last task finished",
+                    () -> assertThat(waiting).allMatch(Blocking.Call::isDone));
+        } catch (AssertionError stuck) {
+            long returned = waiting.stream().filter(Blocking.Call::isDone).count();
+            throw new AssertionError(returned + " of the 2 threads waiting in awaitAll() returned after the last task"
+                    + " finished" + (returned == 1 ? ": wake every thread that waits (signalAll(), notifyAll()), not"
+                    + " only one" : "") + "\n" + stuck.getMessage(), stuck);
+        }
         assertThat(pool.results()).as("results() once awaitAll() returned").containsExactlyInAnyOrder(0, 10, 20, 30);
     }
 
@@ -196,10 +217,14 @@ class WorkerPoolTest {
     @Test
     @Order(4)
     @Points(2)
-    @DisplayName("shutdown ends every worker: one poison pill each, and no thread is left")
+    @DisplayName("shutdown ends every worker: one poison pill each, and no thread is left; a second shutdown does nothing")
     void shutdownEndsEveryWorker() throws Exception {
         Used used = threeTasksDone();
         shutDown(used.pool(), used.workers());
+        Blocking.Call<Void> again = Blocking.run(used.pool()::shutdown);
+        Eventually.within(BOUND, "a second shutdown() did not return: calling it again must do nothing",
+                () -> assertThat(again.isDone()).isTrue());
+        assertThat(again.failure()).as("what a second shutdown() threw: calling it again must do nothing").isNull();
     }
 
     @Test
@@ -217,7 +242,8 @@ class WorkerPoolTest {
         Eventually.within(BOUND, "the first tasks never started", () -> assertThat(calls).isNotEmpty());
         Blocking.Call<Void> stopping = Blocking.run(pool::shutdown);
         Eventually.throughout(QUIET, BOUND, "shutdown() returned while tasks were still queued and running: it must"
-                + " let them finish (pills go after the tasks)", () -> assertThat(stopping.isDone()).isFalse());
+                + " let them finish (pills go after the tasks) and return only once every worker has ended (join"
+                + " them)", () -> assertThat(stopping.isDone()).isFalse());
         gate.countDown();
         Eventually.within(BOUND, "shutdown() did not return once the tasks could finish",
                 () -> assertThat(stopping.isDone()).isTrue());
@@ -255,8 +281,8 @@ class WorkerPoolTest {
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
         assertThat(thrown).as("what awaitAll() threw: a CompletionException whose cause is what fn threw")
                 .isInstanceOf(CompletionException.class).cause().isSameAs(bad);
-        assertThat(pool.results()).as("results(): one per task that did not throw")
-                .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 6, 7, 8, 9);
+        assertThat(pool.results()).as("results() of one worker: one per task that did not throw, in the order they"
+                + " finished").containsExactly(0, 1, 2, 3, 4, 6, 7, 8, 9);
         pool.submit(10);
         awaitAllWithin(pool, "awaitAll() did not return after one more task");
     }
@@ -272,7 +298,7 @@ class WorkerPoolTest {
                 () -> new WorkerPool<Integer, Integer>(2, null));
         WorkerPool<Integer, Integer> pool = pool(2, i -> i);
         Arguments.assertRefused("submit(null)", NullPointerException.class, "task", () -> pool.submit(null));
-        shutDown(pool, workerThreads);
+        shutDown(pool, poolThreads);
         assertThat(Arguments.thrownBy(() -> pool.submit(1))).as("what submit() threw after shutdown()")
                 .isInstanceOf(IllegalStateException.class);
     }

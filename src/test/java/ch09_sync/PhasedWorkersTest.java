@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import kit.Arguments;
 import kit.Blocking;
+import kit.Eventually;
+import kit.Threads;
 import kit.Exercise;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class PhasedWorkersTest {
 
     private static final Duration BOUND = Duration.ofSeconds(5);
+    /** How long the first test keeps the workers' threads from ending, watching that run waits for them. */
+    private static final Duration HELD = Duration.ofMillis(200);
 
     /** One thing a step did, in the order they happened. */
     private record Event(String what, int worker, int phase, Thread thread) {
@@ -52,7 +56,34 @@ class PhasedWorkersTest {
             events.clear();
             int workers = shape[0];
             int phases = shape[1];
-            runWithin(workers, phases, (worker, phase) -> log("step", worker, phase));
+            try (Threads.ExitHold exits = new Threads.ExitHold()) {
+                // Each worker's thread is kept from ending after its steps, for a while: run must wait for it.
+                Blocking.Call<Void> running = Blocking.run(() -> PhasedWorkers.run(workers, phases, (worker, phase) -> {
+                    log("step", worker, phase);
+                    exits.hold(Thread.currentThread());
+                }));
+                int expected = phases == 0 ? 0 : workers;
+                Eventually.within(BOUND, "run(" + workers + ", " + phases + ", step) did not run every step within "
+                        + BOUND.toSeconds() + " s; so far: " + events.size(),
+                        () -> assertThat(exits.held().size() == expected && events.size() == workers * phases
+                                || running.isDone()).isTrue());
+                if (running.failure() != null) {
+                    Arguments.unlessTodo(running.failure());
+                }
+                if (expected > 0 && exits.allHeld()) { // virtual threads end without a monitor to hold them by
+                    Eventually.throughout(HELD, BOUND, "run returned while the worker threads had not ended (each had"
+                            + " finished its steps, and its thread was kept from ending for a while): join the workers,"
+                            + " each thread; a latch counted down at the end of a worker's work, or an executor's"
+                            + " awaitTermination, says that the work is done, not that the thread has ended",
+                            () -> assertThat(running.isDone()).isFalse());
+                }
+                exits.close();
+                Eventually.within(BOUND, "run did not return once its workers had ended",
+                        () -> assertThat(running.isDone()).isTrue());
+                if (running.failure() != null) {
+                    throw new AssertionError("run threw " + running.failure(), running.failure());
+                }
+            }
             assertThat(events).as("steps run by run(%d workers, %d phases): each worker each phase, once, and all"
                     + " of them before run returns (join the workers)", workers, phases).hasSize(workers * phases);
             for (int w = 0; w < workers; w++) {
@@ -161,8 +192,61 @@ class PhasedWorkersTest {
         assertThat(events).as("worker threads alive after run returned").noneMatch(e -> e.thread().isAlive());
     }
 
+    /** How often the failure right after a barrier is played. */
+    private static final int ROUNDS = 3;
+
     @Test
     @Order(4)
+    @Points(2)
+    @DisplayName("a step that throws right after a barrier, before the others have woken: they still run that phase, and all stop after it")
+    void failureAfterABarrierStopsOnlyTheNextPhases() throws Exception {
+        for (int round = 1; round <= ROUNDS; round++) {
+            events.clear();
+            IllegalStateException bad = new IllegalStateException("worker 1 failed at the start of phase 1");
+            // Worker 1 arrives last at the first barrier, so it trips it and goes on at once; it fails
+            // at the start of phase 1, before the others, woken by the barrier, have begun it.
+            Throwable thrown = Arguments.thrownBy(() -> Blocking.within(BOUND, () -> "run(3, 3, step) did not return"
+                    + " within " + BOUND.toSeconds() + " s after worker 1 threw at the start of phase 1; steps run: "
+                    + events.stream().map(e -> e.what() + " " + e.worker() + "/" + e.phase()).toList() + ". A worker"
+                    + " that skips phase 1 because of a failure in phase 1 leaves the others waiting at the barrier"
+                    + " after it: decide whether to go on from the phase every worker has just finished (the"
+                    + " barrier's action decides, once all have arrived), not from a failure read after the barrier", () -> {
+                        PhasedWorkers.run(3, 3, (worker, phase) -> {
+                            log("step", worker, phase);
+                            if (worker == 1 && phase == 0) {
+                                waitUntilParked(0, 2);
+                            }
+                            if (worker == 1 && phase == 1) {
+                                throw bad;
+                            }
+                        });
+                        return null;
+                    }));
+            List<Event> phaseOne = events.stream().filter(e -> e.phase() == 1).toList();
+            assertThat(phaseOne).as("round %d: workers that ran phase 1, in which worker 1 failed first: all three"
+                    + " (a failure stops the phases after it, not the one it happened in: decide from the phase every"
+                    + " worker has just finished, in the barrier's action, not from a failure read after the"
+                    + " barrier)", round).extracting(Event::worker).containsExactlyInAnyOrder(0, 1, 2);
+            assertThat(events).as("round %d: steps of phase 2, after worker 1 failed in phase 1", round)
+                    .noneMatch(e -> e.phase() == 2);
+            assertThat(thrown).as("what run threw").isInstanceOf(CompletionException.class).cause().isSameAs(bad);
+        }
+    }
+
+    /** Worker 1's first step: it returns once workers {@code a} and {@code b} are done with phase 0 and parked, at most 2 s. */
+    private void waitUntilParked(int a, int b) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Event> others = events.stream().filter(e -> e.phase() == 0 && (e.worker() == a || e.worker() == b)).toList();
+            if (others.size() == 2 && others.stream().allMatch(e -> Blocking.isWaiting(e.thread()))) {
+                return;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
+    @Order(5)
     @Points(1)
     @DisplayName("bad arguments are refused, naming the argument")
     void badArgumentsAreRefused() {

@@ -11,6 +11,8 @@ import kit.Arguments;
 import kit.Exercise;
 import kit.Points;
 import kit.Blocking;
+import kit.Eventually;
+import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,8 +23,10 @@ class StartingGunTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
     /** How long the slow runner takes to get ready, watching that nobody runs meanwhile. */
     private static final Duration SLOW_READY = Duration.ofMillis(300);
-    /** How long each runner's go step takes in the first test. */
-    private static final Duration SLOW_GO = Duration.ofMillis(100);
+    /** How long the first test keeps the runners' threads from ending, watching that race waits for them. */
+    private static final Duration HELD = Duration.ofMillis(200);
+    /** How often the failed go is played: the others must go after runner 0 has failed at least once. */
+    private static final int ROUNDS = 3;
 
     /** One thing a runner did, in the order they happened. */
     private record Event(String what, int runner, Thread thread) {
@@ -54,11 +58,32 @@ class StartingGunTest {
     void everyRunnerRuns() throws Exception {
         for (int runners : new int[] {1, 5}) {
             events.clear();
-            // A go step that takes a while: a race that does not join returns before it is logged.
-            raceWithin(runners, runner -> log("ready", runner), runner -> {
-                Thread.sleep(SLOW_GO.toMillis());
-                log("go", runner);
-            });
+            try (Threads.ExitHold exits = new Threads.ExitHold()) {
+                // Each runner's thread is kept from ending after its go step, for a while: race must wait for it.
+                Blocking.Call<Void> racing = Blocking.run(() -> StartingGun.race(runners, runner -> log("ready", runner),
+                        runner -> {
+                            log("go", runner);
+                            exits.hold(Thread.currentThread());
+                        }));
+                Eventually.within(BOUND, runners + " runners did not all go within " + BOUND.toSeconds() + " s; so far: "
+                        + events, () -> assertThat(exits.held().size() == runners || racing.isDone()).isTrue());
+                if (racing.failure() != null) {
+                    Arguments.unlessTodo(racing.failure());
+                }
+                if (exits.allHeld()) { // virtual threads end without a monitor to hold them by
+                    Eventually.throughout(HELD, BOUND, "race returned while the runner threads had not ended (each"
+                            + " had finished its go step, and its thread was kept from ending for a while): join them,"
+                            + " each thread; a latch counted down at the end of a runner's work, or an executor's"
+                            + " awaitTermination, says that the work is done, not that the thread has ended",
+                            () -> assertThat(racing.isDone()).isFalse());
+                }
+                exits.close();
+                Eventually.within(BOUND, "race did not return once its runners had ended",
+                        () -> assertThat(racing.isDone()).isTrue());
+                if (racing.failure() != null) {
+                    throw new AssertionError("race threw " + racing.failure(), racing.failure());
+                }
+            }
             for (int r = 0; r < runners; r++) {
                 int runner = r;
                 List<Event> mine = events.stream().filter(e -> e.runner() == runner).toList();
@@ -131,16 +156,41 @@ class StartingGunTest {
                 () -> StartingGun.race(2, null, nothing));
         Arguments.assertRefused("race(2, ready, null)", NullPointerException.class, "go",
                 () -> StartingGun.race(2, nothing, null));
-        IllegalStateException bad = new IllegalStateException("runner 0 fell");
-        Throwable thrown = Arguments.thrownBy(() -> raceWithin(4, nothing, runner -> {
-            log("go", runner);
-            if (runner == 0) {
-                throw bad;
+        for (int round = 1; round <= ROUNDS; round++) {
+            events.clear();
+            IllegalStateException bad = new IllegalStateException("runner 0 fell");
+            // Runner 0 is the first to wait for the gun, so the first to go: its go throws before the others go.
+            Throwable thrown = Arguments.thrownBy(() -> raceWithin(4, runner -> {
+                log("ready", runner);
+                if (runner != 0) {
+                    awaitWaitingForTheGun(0);
+                }
+            }, runner -> {
+                log("go", runner);
+                if (runner == 0) {
+                    throw bad;
+                }
+            }));
+            List<Event> went = events.stream().filter(e -> e.what().equals("go")).toList();
+            if (went.size() < 4) {
+                boolean ended = events.stream().noneMatch(e -> e.thread().isAlive());
+                throw new AssertionError("round " + round + ": runner 0's go step threw, and only " + went + " ran by the"
+                        + " time race returned: " + (ended ? "the others ended without running. A failed go must stop"
+                        + " nobody: only a failed ready step keeps the runners from going (keep its failure apart"
+                        + " from the go steps' failures)" : "join them: race returns only once every runner has ended,"
+                        + " also when one failed"));
             }
-        }));
-        assertThat(events).as("runners that ran when runner 0's go threw, by the time race returned: all four (join them:"
-                + " race returns only once every runner has ended, also when one failed)").hasSize(4);
-        assertThat(thrown).as("what race threw when runner 0's go step threw").isInstanceOf(CompletionException.class)
-                .cause().isSameAs(bad);
+            assertThat(thrown).as("what race threw when runner 0's go step threw").isInstanceOf(CompletionException.class)
+                    .cause().isSameAs(bad);
+        }
+    }
+
+    /** A ready step's wait until runner {@code first} is ready and parked (at the gun), at most 2 s. */
+    private void awaitWaitingForTheGun(int first) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline && events.stream().noneMatch(e -> e.what().equals("ready") && e.runner() == first
+                && Blocking.isWaiting(e.thread()))) {
+            LockSupport.parkNanos(1_000_000);
+        }
     }
 }

@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Date;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicReference;
 import kit.Arguments;
+import kit.Blocking;
 import kit.Exercise;
+import kit.Measure;
 import kit.Points;
 import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
@@ -30,35 +33,65 @@ class ThreadSafeDatesTest {
     private static final int THREADS = 8;
     private static final Duration ROUND = Duration.ofMillis(100);
     private static final int ROUNDS = 5;
+    private static final Duration BOUND = Duration.ofSeconds(5);
+    private static final String EPOCH = "1970-01-01 00:00:00.000";
 
     private static String expected(long millis) {
         return ORACLE.format(Instant.ofEpochMilli(millis));
     }
 
+    /**
+     * Runs {@code check} with the machine's defaults set to a time zone and a locale the code must
+     * not use: UTC-3:30 (a wrong zone shows in the hour) and Thai (whose calendar counts 543 years
+     * more); restores them after.
+     */
+    private static void underOtherDefaults(Measure.Work check) throws Exception {
+        TimeZone zone = TimeZone.getDefault();
+        Locale locale = Locale.getDefault();
+        Locale format = Locale.getDefault(Locale.Category.FORMAT);
+        TimeZone.setDefault(TimeZone.getTimeZone("America/St_Johns"));
+        Locale.setDefault(Locale.forLanguageTag("th-TH"));
+        try {
+            check.run();
+        } finally {
+            TimeZone.setDefault(zone);
+            Locale.setDefault(locale);
+            Locale.setDefault(Locale.Category.FORMAT, format);
+        }
+    }
+
     @Test
     @Order(1)
     @Points(1)
-    @DisplayName("formats and parses in the pattern, in UTC whatever the machine's time zone")
+    @DisplayName("formats and parses in the pattern, in UTC, whatever the machine's time zone and locale")
     void formatsAndParsesInUtc() throws Exception {
-        TimeZone before = TimeZone.getDefault();
-        TimeZone.setDefault(TimeZone.getTimeZone("America/St_Johns")); // UTC-3:30: a wrong zone shows in the hour
-        try {
-            assertThat(ThreadSafeDates.format(new Date(0))).as("format(new Date(0)), the epoch, in UTC though the"
-                    + " machine's zone here is UTC-3:30: set the formatter's time zone to UTC")
-                    .isEqualTo("1970-01-01 00:00:00.000");
+        underOtherDefaults(() -> {
+            // First on a thread that has not formatted anything: a zone set only in format() is not set yet.
+            Date parsed = Blocking.within(BOUND, () -> "parse() did not return", () -> ThreadSafeDates.parse(EPOCH));
+            boolean zoneOff = parsed.getTime() == Duration.ofMinutes(210).toMillis(); // 00:00 at UTC-3:30
+            assertThat(parsed.getTime()).as("parse(\"%s\") on a thread that had not formatted before, with the"
+                    + " machine's zone at UTC-3:30 and its locale Thai, was %s: %s", EPOCH, ORACLE.format(parsed.toInstant()),
+                    zoneOff ? "the text is UTC: set the formatter's time zone to UTC, and set the time zone when the"
+                            + " formatter is made, for parse as much as for format (not in format())"
+                            : "the year is read in another calendar (a Thai one counts 543 years more): make the formatter"
+                            + " with a fixed locale, Locale.ROOT, not the machine's").isZero();
+            String epoch = Blocking.within(BOUND, () -> "format() did not return", () -> ThreadSafeDates.format(new Date(0)));
+            assertThat(epoch).as("format(new Date(0)), the epoch, on a new thread, with the machine's zone at UTC-3:30"
+                    + " and its locale Thai: in UTC (set the formatter's time zone to UTC) and in the Gregorian"
+                    + " calendar (a Thai calendar counts 543 years more: make the formatter with a fixed locale,"
+                    + " Locale.ROOT, not the machine's)").isEqualTo(EPOCH);
             SplittableRandom random = new SplittableRandom();
             long[] dates = {Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli(), random.nextLong(MAX_MILLIS),
                 random.nextLong(MAX_MILLIS)};
             for (long millis : dates) {
                 String text = ThreadSafeDates.format(new Date(millis));
                 assertThat(text).as("format of %s: in the pattern %s, in UTC (the machine's zone here is"
-                        + " UTC-3:30: set the formatter's time zone to UTC)", Instant.ofEpochMilli(millis),
+                        + " UTC-3:30: set the formatter's time zone to UTC; its locale is Thai: make the formatter"
+                        + " with Locale.ROOT, not the machine's locale)", Instant.ofEpochMilli(millis),
                         ThreadSafeDates.PATTERN).isEqualTo(expected(millis));
                 assertThat(ThreadSafeDates.parse(text).getTime()).as("parse(\"%s\"), as UTC", text).isEqualTo(millis);
             }
-        } finally {
-            TimeZone.setDefault(before);
-        }
+        });
     }
 
     @Test
@@ -112,5 +145,23 @@ class ThreadSafeDatesTest {
                 .isInstanceOf(ParseException.class);
         Arguments.assertRefused("parse(null)", NullPointerException.class, "text", () -> ThreadSafeDates.parse(null));
         Arguments.assertRefused("format(null)", NullPointerException.class, "date", () -> ThreadSafeDates.format(null));
+    }
+
+    @Test
+    @Order(4)
+    @Points(1)
+    @DisplayName("text that is not exactly in the pattern is refused: more after the date, fields of one digit, a space before")
+    void textNotExactlyInThePatternIsRefused() throws Exception {
+        for (String text : new String[] {"2024-02-29 23:59:59.999junk", "2024-02-29 23:59:59.999 ", "2024-2-9 01:02:03.004",
+            "2024-02-29 1:02:03.004", "2024-02-29 23:59:59.9", " 2024-02-29 23:59:59.999", "02024-02-29 23:59:59.999"}) {
+            Throwable thrown = Arguments.thrownBy(() -> ThreadSafeDates.parse(text));
+            assertThat(thrown).as("what parse(\"%s\") threw: a ParseException, as that text is not exactly in the"
+                    + " pattern %s. setLenient(false) refuses dates that do not exist, not text that is not in the"
+                    + " pattern: parse(String) stops where the pattern ends and reads \"9\" for \"09\". Check that the"
+                    + " whole text was read, in the pattern's widths (the date must format back to the very text)",
+                    text, ThreadSafeDates.PATTERN).isInstanceOf(ParseException.class);
+        }
+        assertThat(ThreadSafeDates.parse("2024-02-09 01:02:03.004").getTime()).as("parse of the same date written"
+                + " exactly in the pattern").isEqualTo(Instant.parse("2024-02-09T01:02:03.004Z").toEpochMilli());
     }
 }

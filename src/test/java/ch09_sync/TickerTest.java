@@ -100,6 +100,29 @@ class TickerTest {
 
     @Test
     @Order(2)
+    @Points(1)
+    @DisplayName("a period of 2.5 ms is kept to the nanosecond: tick n never comes before n x 2.5 ms")
+    void periodIsKeptToTheNanosecond() {
+        Duration period = Duration.ofNanos(2_500_000);
+        int count = 40;
+        Ticker ticker = ticker(period, n -> { });
+        long start = System.nanoTime();
+        ticker.start();
+        awaitTicks(count, count + " ticks did not come within " + BOUND.toSeconds() + " s (period 2.5 ms)");
+        ticker.stop();
+        // A tick at a fixed rate may come late (a busy machine), never early: an early one was due sooner.
+        for (Tick tick : ticks.subList(0, count)) {
+            Duration due = period.multipliedBy(tick.n());
+            Duration came = Duration.ofNanos(tick.at() - start);
+            assertThat(came).as("time from start() to tick %d, due at %.1f ms (period 2.5 ms): it came early, at %.1f"
+                    + " ms. Keep the period to the nanosecond (toNanos(), TimeUnit.NANOSECONDS), not in whole"
+                    + " milliseconds (toMillis() makes 2.5 ms into 2)", tick.n(), due.toNanos() / 1e6, came.toNanos() / 1e6)
+                    .isGreaterThanOrEqualTo(due);
+        }
+    }
+
+    @Test
+    @Order(3)
     @Points(2)
     @DisplayName("slow ticks do not make the ticker drift: tick n comes n periods after the start (a fixed rate)")
     void slowTicksDoNotDrift() {
@@ -123,7 +146,7 @@ class TickerTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Points(2)
     @DisplayName("stop waits for the tick under way, then no tick comes and the ticker's thread has ended")
     void stopEndsTheTicking() {
@@ -152,7 +175,7 @@ class TickerTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Points(2)
     @DisplayName("a tick that throws does not stop the ticker: the next ticks still come")
     void throwingTickDoesNotStopTheTicker() {
@@ -169,9 +192,9 @@ class TickerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @Points(1)
-    @DisplayName("stop() from within a tick ends the ticking; a second start, and bad arguments, are refused")
+    @DisplayName("stop() from within a tick ends the ticking; a second start, a start after stop, and bad arguments are refused")
     void stopFromATickAndBadArguments() {
         Arguments.assertRefused("new Ticker(0 ms, onTick)", IllegalArgumentException.class, "period",
                 () -> new Ticker(Duration.ZERO, n -> { }));
@@ -196,5 +219,10 @@ class TickerTest {
         Eventually.within(BOUND, "the ticker's thread did not end after onTick called stop() at tick 3: stop() on"
                 + " the ticker's own thread must not wait for itself", () -> assertThat(thread.isAlive()).isFalse());
         assertThat(ticks).as("ticks when onTick called stop() at tick 3").hasSize(3);
+        self[0].stop(); // again: nothing
+        assertThat(Arguments.thrownBy(self[0]::start)).as("what start() after stop() threw: a ticker is started once;"
+                + " refuse it (IllegalStateException), do not restart the ticking").isInstanceOf(IllegalStateException.class);
+        Eventually.throughout(QUIET, BOUND, "a tick came after start() was called on a stopped ticker: refuse it, do"
+                + " not restart the ticking", () -> assertThat(ticks).hasSize(3));
     }
 }

@@ -50,7 +50,8 @@ public final class Autograder implements Callable<Integer> {
         }
         Submission.Collected collected;
         try {
-            collected = Submission.collect(submission.toAbsolutePath(), basedir.toAbsolutePath());
+            collected = Submission.collect(submission.toAbsolutePath(), basedir.toAbsolutePath(),
+                    Chapters.select(basedir, options.chapter), options.exercises());
         } catch (IOException | RuntimeException e) {
             Reports.failed(results, "The grader could not read the submission, so nothing was graded: " + e);
             throw e;
@@ -63,6 +64,7 @@ public final class Autograder implements Callable<Integer> {
         grade.order = "lesson";
         grade.results = results;
         grade.notes.addAll(collected.notes());
+        grade.filesReachReader = false; // graded in a copy deleted afterwards, read on a platform: no link to a file
         return grade.call();
     }
 }

@@ -80,8 +80,9 @@ public final class Bundle implements Callable<Integer> {
                 + " (the README's PrairieLearn section says how to wire it to a question).");
         List<String> twoCpus = needingMoreCpus(basedir, chapters, exercise);
         if (!twoCpus.isEmpty()) {
-            System.out.println("On fewer CPUs than these tests need, they are reported \"not gradable here\" and their points go"
-                    + " to their exercise's other tests (Gradescope's default is half a CPU: raise it in the autograder's settings):");
+            System.out.println("On fewer CPUs than these tests need, they are reported \"not graded on this machine\" and their"
+                    + " points go to their exercise's other tests (Gradescope's default is half a CPU: raise it in the autograder's"
+                    + " settings; PrairieLearn's grader hosts give a job 0.9 of a CPU unless its operators give more):");
             twoCpus.forEach(t -> System.out.println("  " + t));
         }
         return 0;

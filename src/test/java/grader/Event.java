@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * marker with a nonce of this JVM's; the grader compares the two accounts and trusts neither alone.
  *
  * @param kind started, finished, run-done or done
- * @param status for finished: PASSED, FAILED, ABORTED or SKIPPED
+ * @param status for finished: PASSED, FAILED, ABORTED, BUSY (a timing check found the machine too busy) or SKIPPED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Event(String kind, Integer run, String id, String status, String message, Double seconds) {

@@ -5,11 +5,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +41,9 @@ public final class Grade implements Callable<Integer> {
 
     /** What the reports say first (a packaged grader: which submitted files were graded or left out). */
     final List<String> notes = new ArrayList<>();
+
+    /** Whether the reader has this machine's files (false on a grading platform): then jcstress's reports are kept for them. */
+    boolean filesReachReader = true;
 
     public static void main(String[] args) {
         Preload.grader();
@@ -79,14 +80,16 @@ public final class Grade implements Callable<Integer> {
             System.out.println(unknown.getMessage());
             return 2;
         }
-        Set<String> exercises = Arrays.stream(options.exercise.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet());
+        Set<String> exercises = options.exercises();
         PrintStream console = System.out;
         try {
             Kit kit = Kit.fromClasspath(basedir, options.release, options.properties);
             Sandbox box = Sandbox.choose(options.sandbox, kit.basedir());
             Grading grading = new Grading(kit, box);
             grading.hide(options.hide);
+            if (filesReachReader) {
+                grading.keepJcstressReports(out.resolve("jcstress"));
+            }
             String label = Path.of(implementations).getFileName().toString();
             Path root = basedir.resolve(implementations);
             Grading.Prepared prepared = grading.prepare(label, root, chapters, exercises);

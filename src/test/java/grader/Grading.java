@@ -31,6 +31,7 @@ final class Grading {
     private final Sandbox sandbox;
     private final Compilation compilation;
     private final List<Path> alsoHidden = new ArrayList<>();
+    private Path jcstressReports;
 
     Grading(Kit kit, Sandbox sandbox) {
         this.kit = kit;
@@ -40,6 +41,11 @@ final class Grading {
 
     Compilation compilation() {
         return compilation;
+    }
+
+    /** Keeps jcstress's reports in {@code dir}, for a reader who has this machine's files (see {@link Supervisor#keepJcstressReports}). */
+    void keepJcstressReports(Path dir) {
+        jcstressReports = dir;
     }
 
     /** Folders hidden from the test JVM besides the kit's answers (batch grading: the other submissions). */
@@ -131,7 +137,12 @@ final class Grading {
     /** Runs what was prepared and scores it; the console shows each test as it finishes. */
     Graded run(String label, Prepared prepared, Path work, String order, PrintStream console, long started)
             throws IOException, InterruptedException {
-        int cpus = Runtime.getRuntime().availableProcessors();
+        return run(label, prepared, work, order, console, started, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** As {@link #run(String, Prepared, Path, String, PrintStream, long)}, as if the machine had {@code cpus} CPUs (at most its own). */
+    Graded run(String label, Prepared prepared, Path work, String order, PrintStream console, long started, int cpus)
+            throws IOException, InterruptedException {
         List<Planned> runnable = prepared.plan().stream()
                 .filter(t -> t.gradableOn(cpus) && !prepared.failedToCompile().containsKey(t.id())).toList();
         Map<String, Outcome> outcomes = new LinkedHashMap<>(prepared.failedToCompile());
@@ -142,7 +153,7 @@ final class Grading {
         }
         if (!runnable.isEmpty()) {
             Supervisor.Result result = new Supervisor(kit, sandbox, work, order, console, answers(label))
-                    .run(List.of(new Supervisor.Run(0, label, prepared.classpath(), runnable, false)));
+                    .keepJcstressReports(jcstressReports).run(List.of(new Supervisor.Run(0, label, prepared.classpath(), runnable, false)));
             outcomes.putAll(result.of(0));
             tampering.addAll(result.tampering());
         }

@@ -2,9 +2,12 @@ package grader;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +34,11 @@ final class GradingOptions {
 
     @Option(names = "--hide", description = "a folder the test JVM must not see (the other submissions, the kit's answers)")
     List<Path> hide = new ArrayList<>();
+
+    /** The exercises graded, as a set (empty: all of them). */
+    Set<String> exercises() {
+        return Arrays.stream(exercise.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
 
     /** These options as command-line arguments. */
     List<String> arguments() {

@@ -21,9 +21,11 @@ import java.util.stream.Stream;
  *
  * @param ignored how many of its files the grader must report as ignored (-1: not checked)
  * @param watch seconds to keep watching the report after the grading ended (0: not at all)
+ * @param names a phrase its reports must contain, the failure named as it happened (null: not checked)
+ * @param cpus the CPUs it is graded as if the machine had (0: this machine's)
  */
 record Hostile(String name, String what, String chapter, Set<String> exercises, double score, boolean tampered,
-        int ignored, int watch, Path files) {
+        int ignored, int watch, String names, int cpus, Path files) {
 
     static final String DIR = "src/test/hostile";
 
@@ -44,7 +46,7 @@ record Hostile(String name, String what, String chapter, Set<String> exercises, 
                                 .collect(Collectors.toSet()),
                         Double.parseDouble(p.getProperty("score")), Boolean.parseBoolean(p.getProperty("tampered", "false")),
                         Integer.parseInt(p.getProperty("ignored", "-1")), Integer.parseInt(p.getProperty("watch", "0")),
-                        d.resolve("exercises"));
+                        p.getProperty("names"), Integer.parseInt(p.getProperty("cpus", "0")), d.resolve("exercises"));
                 if (chapters.contains(h.chapter())) {
                     cases.add(h);
                 }

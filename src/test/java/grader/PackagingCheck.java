@@ -250,6 +250,10 @@ final class PackagingCheck {
         }
         expect(workflow.path("jobs").path("grade").path("steps").toString().contains("actions/upload-artifact"),
                 "the workflow does not upload the reports");
+        // The artifact is the reports, not the test JVM's scratch folder (its journal, its temporary files).
+        expect(workflow.path("jobs").path("grade").path("steps").findValuesAsText("path").stream()
+                        .anyMatch(path -> path.lines().map(String::strip).toList().contains("!target/grading/scratch/")),
+                "the workflow's artifact carries target/grading/scratch/");
         expect(steps.keySet().containsAll(List.of("Grade", "Scoreboard", "Verdict")), "the workflow's steps are not Grade,"
                 + " Scoreboard and Verdict: " + steps.keySet());
         Path runner = work.resolve("runner");
@@ -294,7 +298,7 @@ final class PackagingCheck {
 
     // ---------------------------------------------------------------- submissions
 
-    /** Four submissions of {@value #EXERCISE}, as students hand them in. */
+    /** Five submissions of {@value #EXERCISE}, as students hand them in. */
     private Map<String, Path> submissions() throws IOException {
         Path dir = work.resolve("submissions");
         String solution = Files.readString(kit.src("solutions", CHAPTER, EXERCISE + ".java"));
@@ -316,6 +320,11 @@ final class PackagingCheck {
         Path broken = dir.resolve("broken");
         write(broken.resolve(EXERCISE + ".java"), solution.substring(0, solution.lastIndexOf('}')));
         submissions.put("broken", broken);
+        // Unchanged: the exercise's stub handed in as handed out.
+        Path unchanged = dir.resolve("unchanged");
+        Files.createDirectories(unchanged);
+        Files.copy(kit.src("exercises", CHAPTER, EXERCISE + ".java"), unchanged.resolve(EXERCISE + ".java"));
+        submissions.put("unchanged", unchanged);
         Path empty = dir.resolve("empty");
         Files.createDirectories(empty);
         submissions.put("empty", empty);
@@ -358,8 +367,13 @@ final class PackagingCheck {
                 }
                 case "broken" -> expect(score == 0 && tests.contains("does not compile") && tests.contains(EXERCISE + ".java:"),
                         what + "scored " + score + ", or its tests do not give the compiler's message");
-                default -> expect(score == 0 && output.contains("No exercise file in the submission"),
-                        what + "scored " + score + ", or the output does not say that nothing was found: " + output);
+                case "unchanged" -> expect(score == 0 && output.contains("unchanged from its stub, so not done yet: "
+                        + CHAPTER + "/" + EXERCISE + ".java") && !output.contains("No exercise file"),
+                        what + "scored " + score + ", or the output does not say the stub came back unchanged: " + output);
+                // A one-chapter assignment names its own chapter's package, not the kit's twelve.
+                default -> expect(score == 0 && output.contains("No exercise file in the submission (a .java file declaring package "
+                        + CHAPTER + ")"), what + "scored " + score + ", or the output does not say that nothing of " + CHAPTER
+                        + " was found: " + output);
             }
         }
         // The grader's own limits: past the time limit, and a grader that cannot even start.
@@ -454,14 +468,31 @@ final class PackagingCheck {
                     wrong.add("a test with an undocumented field " + f);
                 }
             });
-            if (!test.path("score").isNumber() || !test.path("max_score").isNumber() || !test.path("name").isTextual()
-                    || !Set.of("passed", "failed").contains(test.path("status").asText())
-                    || !GRADESCOPE_VISIBILITY.contains(test.path("visibility").asText("visible"))
+            if (!test.path("name").isTextual() || !GRADESCOPE_VISIBILITY.contains(test.path("visibility").asText("visible"))
                     || test.has("number") && !test.path("number").isTextual()) {
                 wrong.add("a test whose fields are not of their documented types: " + test);
             }
+            wrong.addAll(gradescopeStatus(test));
         }
         expect(wrong.isEmpty(), what + "results.json is not as Gradescope documents it: " + wrong);
+    }
+
+    /**
+     * What is wrong with a Gradescope test's score and status: a graded test has both, "passed" or
+     * "failed"; one not graded on this machine has neither (Gradescope shows 0 of 0 as passed), and
+     * its name says so.
+     */
+    static List<String> gradescopeStatus(JsonNode test) {
+        boolean notGraded = test.path("name").asText().contains("not graded on this machine")
+                || test.path("name").asText().contains("not run on this machine");
+        if (notGraded) {
+            return test.has("status") || test.has("score") || test.has("max_score")
+                    ? List.of("a test not graded on this machine with a status or a score, which Gradescope shows as passed: " + test)
+                    : List.of();
+        }
+        return !test.path("score").isNumber() || !test.path("max_score").isNumber()
+                || !Set.of("passed", "failed").contains(test.path("status").asText())
+                ? List.of("a graded test without its score, max_score and status (passed or failed): " + test) : List.of();
     }
 
     // ---------------------------------------------------------------- PrairieLearn
@@ -477,8 +508,9 @@ final class PackagingCheck {
         for (JsonNode test : gradescope.path("tests")) {
             max += test.path("max_score").asDouble();
         }
-        double expected = max == 0 ? -1 : Scoreboard.round(gradescope.path("score").asDouble() / max);
-        expect(result.path("gradable").asBoolean(false) && result.path("score").asDouble(-2) == expected
+        // Gradescope's score is in points to 2 decimals, PrairieLearn's the unrounded fraction (3 of 9 is not 0.33).
+        double expected = max == 0 ? -1 : gradescope.path("score").asDouble() / max;
+        expect(result.path("gradable").asBoolean(false) && Math.abs(result.path("score").asDouble(-2) - expected) * max < 0.006
                 && result.path("tests").size() == gradescope.path("tests").size(),
                 "PrairieLearn's entrypoint, the wrong submission: not gradable, or a score other than Gradescope's "
                         + expected + ": " + result.path("score"));

@@ -33,6 +33,7 @@ import javax.tools.ToolProvider;
 import kit.Demonstration;
 import kit.Exercise;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Points;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -107,7 +108,7 @@ final class Plan {
         return new Planned(id.getUniqueId(), chapter, exerciseOf(testClass.getSimpleName()),
                 exercise == null ? 0 : exercise.value(), id.getDisplayName(), order == null ? Order.DEFAULT : order.value(),
                 points == null ? 0 : points.value(), method.isAnnotationPresent(Demonstration.class),
-                cpus == null ? 1 : cpus.value());
+                cpus == null ? 1 : cpus.value(), method.isAnnotationPresent(Timed.class));
     }
 
     /** The exercise a test class grades: {@code BankTest} grades {@code Bank}. */
@@ -142,7 +143,7 @@ final class Plan {
                                     chapter, exerciseOf(cls.getSimpleName().toString()), number, name,
                                     intValue(annotation(a, "Order")).orElse(Order.DEFAULT),
                                     intValue(annotation(a, "Points")).orElse(0), annotation(a, "Demonstration") != null,
-                                    intValue(annotation(a, "NeedsCpus")).orElse(1)));
+                                    intValue(annotation(a, "NeedsCpus")).orElse(1), annotation(a, "Timed") != null));
                         }
                     }
                 }

@@ -8,9 +8,11 @@ package grader;
  * @param number the exercise's catalogue number ({@code @Exercise})
  * @param order the test's place in its class ({@code @Order})
  * @param cpus the CPUs it needs to judge the code ({@code @NeedsCpus}, else 1)
+ * @param timed whether its verdict is made from timings against the kit's reference ({@code @Timed}), so
+ *     that it may end "not graded: the machine was too busy"
  */
 public record Planned(String id, String chapter, String exercise, int number, String name, int order, int points,
-        boolean demonstration, int cpus) {
+        boolean demonstration, int cpus, boolean timed) {
 
     /** Worth points: neither a demonstration nor an unannotated helper test. */
     public boolean graded() {

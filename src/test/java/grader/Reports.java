@@ -48,6 +48,14 @@ final class Reports {
         StringBuilder out = new StringBuilder("Threadwork: " + Scoreboard.points(board.earned()) + " of "
                 + board.possible() + " points.");
         board.tampering().forEach(t -> out.append("\nGrading was tampered with, so this submission scores 0: ").append(t));
+        List<Scoreboard.Row> notGraded = board.notGradedRows();
+        if (!notGraded.isEmpty()) {
+            int needed = notGraded.stream().mapToInt(r -> r.test().cpus()).max().orElseThrow();
+            out.append("\nNot graded on this machine (").append(board.cpus()).append(board.cpus() == 1 ? " CPU" : " CPUs")
+                    .append("; they need ").append(needed).append("): ").append(notGraded.size())
+                    .append(notGraded.size() == 1 ? " test, whose points went" : " tests, whose points went")
+                    .append(" to their exercises' other tests. A grader with ").append(needed).append(" CPUs grades them.");
+        }
         board.notes().forEach(n -> out.append("\nNote: ").append(n));
         out.append("\nSandbox: ").append(sandbox).append('.');
         return out.toString();
@@ -69,9 +77,25 @@ final class Reports {
         return switch (row.outcome().status()) {
             case PASSED -> "";
             case FAILED -> row.outcome().message() == null ? "failed" : row.outcome().message();
-            case NOT_GRADABLE -> "Not graded on this machine (its points go to the exercise's other tests): "
-                    + row.outcome().message();
+            case NOT_GRADABLE -> "Not graded on this machine, so neither passed nor failed: " + Scoreboard.whyNotGraded(row)
+                    + ". Its points went to the exercise's other tests.";
         };
+    }
+
+    /** What a test that did not run here is called on a platform: its title, saying so. */
+    private static String notGradedName(Scoreboard.Row row, String what) {
+        return row.test().title() + " (" + what + ")";
+    }
+
+    /**
+     * A test this machine did not run, in Gradescope's terms: no status and no score (Gradescope
+     * shows a test that earned its maximum, 0 of 0 too, as passed), a name and an output that say
+     * it was not graded.
+     */
+    private static void notGradedForGradescope(ObjectNode test, Scoreboard.Row row, String what, String output) {
+        test.put("name", notGradedName(row, what));
+        test.put("output", output);
+        test.put("visibility", "visible");
     }
 
     static ObjectNode gradescope(Scoreboard board, String sandbox) {
@@ -84,6 +108,11 @@ final class Reports {
         ArrayNode tests = results.putArray("tests");
         for (Scoreboard.Row row : board.gradedRows()) {
             ObjectNode test = tests.addObject();
+            if (row.notGradable()) {
+                notGradedForGradescope(test, row, "not graded on this machine", output(row));
+                test.put("number", String.valueOf(row.test().number()));
+                continue;
+            }
             test.put("name", row.test().title());
             test.put("number", String.valueOf(row.test().number()));
             test.put("score", row.score());
@@ -94,6 +123,10 @@ final class Reports {
         }
         for (Scoreboard.Row demo : board.demonstrations()) {
             ObjectNode test = tests.addObject();
+            if (demo.notGradable()) {
+                notGradedForGradescope(test, demo, "demonstration, no points, not run on this machine", Scoreboard.shown(demo));
+                continue;
+            }
             test.put("name", demo.test().title() + " (demonstration, no points)");
             test.put("score", 0);
             test.put("max_score", 0);
@@ -112,15 +145,17 @@ final class Reports {
     static ObjectNode prairieLearn(Scoreboard board, String sandbox) {
         ObjectNode results = JSON.createObjectNode();
         results.put("gradable", true);
-        results.put("score", board.possible() == 0 ? 0 : Scoreboard.round(board.earned() / board.possible()));
+        results.put("score", board.fraction()); // a double as precise as JSON carries: PrairieLearn rounds for display only
         results.put("message", overview(board, sandbox));
         ArrayNode tests = results.putArray("tests");
         for (Scoreboard.Row row : board.gradedRows()) {
             ObjectNode test = tests.addObject();
-            test.put("name", row.test().title());
+            // pl-external-grader-results shows a test of 0 of 0 points as information, neither right nor wrong.
+            test.put("name", row.notGradable() ? notGradedName(row, "not graded on this machine") : row.test().title());
             test.put("points", row.score());
             test.put("max_points", row.maxScore());
-            test.put("message", row.passed() ? "passed" : row.outcome().hint());
+            test.put("message", row.passed() ? "passed" : row.notGradable() ? "not graded on this machine: "
+                    + Scoreboard.whyNotGraded(row) : row.outcome().hint());
             test.put("output", output(row));
         }
         return results;
@@ -145,6 +180,10 @@ final class Reports {
                     .append(Scoreboard.points(e.earned())).append(" / ").append(e.possible()).append(" | ")
                     .append(first == null ? "✅" : "❌ " + cell(first.test().name() + ": " + first.outcome().hint()))
                     .append(" |\n");
+        }
+        for (Scoreboard.Row row : board.notGradedRows()) {
+            md.append("\nNot graded on this machine: ").append(row.test().title()).append(": ")
+                    .append(cell(Scoreboard.whyNotGraded(row))).append('\n');
         }
         for (Scoreboard.Row demo : board.demonstrations()) {
             md.append("\nDemonstration (no points): ").append(demo.test().title()).append(": ")

@@ -36,12 +36,15 @@ final class Scoreboard {
     }
 
     /** An exercise's total and, if it lost points, the first failure. */
-    record ExerciseScore(String chapter, String exercise, int number, double earned, int possible, List<Row> rows) {
+    record ExerciseScore(String chapter, String exercise, int number, double earned, int possible, List<Row> rows,
+            double exactEarned) {
 
         Row firstFailure() {
             return rows.stream().filter(Row::failed).findFirst().orElse(null);
         }
     }
+
+    private static final String NOT_GRADABLE = "not gradable on this machine: ";
 
     private final List<ExerciseScore> exercises = new ArrayList<>();
     private final List<Row> demonstrations = new ArrayList<>();
@@ -74,7 +77,7 @@ final class Scoreboard {
 
     private Outcome outcome(Map<String, Outcome> outcomes, Planned test) {
         if (!test.gradableOn(cpus)) {
-            return new Outcome(test.id(), Outcome.Status.NOT_GRADABLE, "not gradable on this machine: it needs "
+            return new Outcome(test.id(), Outcome.Status.NOT_GRADABLE, NOT_GRADABLE + "it needs "
                     + test.cpus() + " CPUs, this machine has " + cpus, 0);
         }
         if (!tampering.isEmpty()) {
@@ -88,12 +91,16 @@ final class Scoreboard {
     private ExerciseScore score(Map<String, Outcome> outcomes, List<Planned> tests) {
         int possible = tests.stream().mapToInt(Planned::points).sum();
         int gradable = 0;
+        int passedPoints = 0;
         List<Outcome> outs = new ArrayList<>();
         for (Planned test : tests) {
             Outcome outcome = outcome(outcomes, test);
             outs.add(outcome);
             if (outcome.status() != Outcome.Status.NOT_GRADABLE) {
                 gradable += test.points();
+            }
+            if (outcome.status() == Outcome.Status.PASSED) {
+                passedPoints += test.points();
             }
         }
         double scale = gradable == 0 ? 0 : (double) possible / gradable;
@@ -108,7 +115,9 @@ final class Scoreboard {
             rows.add(new Row(test, outcome, round(got), round(max)));
         }
         Planned first = tests.get(0);
-        return new ExerciseScore(first.chapter(), first.exercise(), first.number(), round(earned), possible, rows);
+        // The same share unrounded, for a platform that takes a fraction: exact wherever the points allow.
+        double exact = gradable == 0 ? 0 : (double) possible * passedPoints / gradable;
+        return new ExerciseScore(first.chapter(), first.exercise(), first.number(), round(earned), possible, rows, exact);
     }
 
     List<ExerciseScore> exercises() {
@@ -133,6 +142,17 @@ final class Scoreboard {
 
     double earned() {
         return round(exercises.stream().mapToDouble(ExerciseScore::earned).sum());
+    }
+
+    /** The share of the points earned, from 0 to 1, unrounded (3 of 9 is 1/3, not 0.33). */
+    double fraction() {
+        int possible = possible();
+        return possible == 0 ? 0 : exercises.stream().mapToDouble(ExerciseScore::exactEarned).sum() / possible;
+    }
+
+    /** The graded tests this machine could not grade. */
+    List<Row> notGradedRows() {
+        return gradedRows().stream().filter(Row::notGradable).toList();
     }
 
     int possible() {
@@ -182,9 +202,18 @@ final class Scoreboard {
         return switch (demo.outcome().status()) {
             case PASSED -> demo.outcome().message() == null || demo.outcome().message().isBlank() ? "shown"
                     : "shown: " + demo.outcome().message();
-            case NOT_GRADABLE -> "not run on this machine: " + demo.outcome().hint();
+            case NOT_GRADABLE -> "not run on this machine: " + whyNotGraded(demo);
             case FAILED -> "not shown: " + demo.outcome().hint();
         };
+    }
+
+    /** Why this machine did not grade the row's test, without the words "not gradable": "it needs 2 CPUs, ...". */
+    static String whyNotGraded(Row row) {
+        return row.outcome().hint().replaceFirst("^" + NOT_GRADABLE, "");
+    }
+
+    int cpus() {
+        return cpus;
     }
 
     static String points(double value) {

@@ -1,5 +1,7 @@
 package grader;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -50,6 +52,8 @@ public final class SelfCheck implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final List<String> gaps = new ArrayList<>();
     private final List<String> notCheckedHere = new ArrayList<>();
+    /** Mutants that no test killed because the timing check that catches them found the machine too busy. */
+    private int notJudged;
     private int checksPassed;
     /** Mutant runs given to one test JVM: few enough that the streams finish together. */
     private static final int MUTANTS_PER_JVM = 6;
@@ -61,8 +65,11 @@ public final class SelfCheck implements Callable<Integer> {
         System.exit(new CommandLine(new SelfCheck()).execute(args));
     }
 
-    /** A mutant's fate: the graded test that killed it, and what that test said. */
-    record Verdict(Mutant mutant, String killer, String killerId, String message) {
+    /**
+     * A mutant's fate: the graded test that killed it, and what that test said; or, for a mutant no
+     * test killed, the timing check that could not judge it on a machine too busy ({@code busy}).
+     */
+    record Verdict(Mutant mutant, String killer, String killerId, String message, String busy) {
 
         boolean killed() {
             return killer != null;
@@ -237,7 +244,8 @@ public final class SelfCheck implements Callable<Integer> {
             Path forgedClass = kit.kitClasses().resolve("grader").resolve("HOSTILE-WAS-HERE");
             Files.deleteIfExists(forgedClass);
             Grading.Prepared prepared = grading.prepare(label, root, List.of(h.chapter()), h.exercises());
-            Grading.Graded graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime());
+            int cpus = h.cpus() > 0 ? h.cpus() : Runtime.getRuntime().availableProcessors();
+            Grading.Graded graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime(), cpus);
             Reports.write(graded.board(), reports, box.describe());
             String report = Files.readString(reports.resolve("results.json"));
             if (h.watch() > 0) {
@@ -255,6 +263,10 @@ public final class SelfCheck implements Callable<Integer> {
             if (h.ignored() >= 0 && ignored != h.ignored()) {
                 wrong.add(ignored + " files reported as ignored, expected " + h.ignored());
             }
+            if (h.names() != null && !report.contains(h.names())) {
+                wrong.add("results.json does not say \"" + h.names() + "\"");
+            }
+            wrong.addAll(platformTerms(board, reports, h.score()));
             if (!Files.readString(reports.resolve("results.json")).equals(report)) {
                 wrong.add("results.json changed after the grading ended");
             }
@@ -271,6 +283,32 @@ public final class SelfCheck implements Callable<Integer> {
             wrong.forEach(w -> out.println("           " + w));
             check(wrong.isEmpty(), "hostile submission " + h.name() + ": " + String.join("; ", wrong));
         }
+    }
+
+    /**
+     * What a platform's user would misread in a hostile case's reports: a test not graded on this
+     * machine that Gradescope shows as passed (a status, or 0 of 0), and PrairieLearn's score other
+     * than the honest share of the points, unrounded.
+     */
+    private static List<String> platformTerms(Scoreboard board, Path reports, double honest) throws IOException {
+        List<String> wrong = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode gradescope = json.readTree(reports.resolve("results.json").toFile());
+        long notGraded = 0;
+        for (JsonNode test : gradescope.path("tests")) {
+            wrong.addAll(PackagingCheck.gradescopeStatus(test));
+            notGraded += test.has("status") ? 0 : 1;
+        }
+        long expected = board.notGradedRows().size() + board.demonstrations().stream().filter(Scoreboard.Row::notGradable).count();
+        if (notGraded != expected) {
+            wrong.add("results.json has " + notGraded + " tests without a status, this machine did not grade " + expected);
+        }
+        double share = board.possible() == 0 ? 0 : honest / board.possible();
+        double score = json.readTree(reports.resolve("prairielearn.json").toFile()).path("score").asDouble(-1);
+        if (score != share) {
+            wrong.add("prairielearn.json's score is " + score + ", the honest share " + share);
+        }
+        return wrong;
     }
 
     /**
@@ -381,13 +419,17 @@ public final class SelfCheck implements Callable<Integer> {
     }
 
     private static Verdict verdict(Mutant mutant, List<Planned> tests, Map<String, Outcome> outcomes) {
+        String busy = null;
         for (Planned test : tests) {
             Outcome outcome = outcomes.get(test.id());
             if (outcome != null && outcome.status() == Outcome.Status.FAILED) {
-                return new Verdict(mutant, test.name(), test.id(), outcome.message());
+                return new Verdict(mutant, test.name(), test.id(), outcome.message(), null);
+            }
+            if (busy == null && outcome != null && outcome.status() == Outcome.Status.NOT_GRADABLE) {
+                busy = test.name() + ": " + outcome.hint();
             }
         }
-        return new Verdict(mutant, null, null, null);
+        return new Verdict(mutant, null, null, null, busy);
     }
 
     private void report(List<String> chapters, Scoreboard solved, Scoreboard stubbed, List<Verdict> verdicts) {
@@ -445,6 +487,12 @@ public final class SelfCheck implements Callable<Integer> {
         out.println("Mutants:");
         for (Verdict v : verdicts) {
             Mutant m = v.mutant();
+            if (!v.killed() && v.busy() != null) {
+                // The machine could not show what the test that catches it needs: not judged, listed, not counted.
+                out.printf("  %-8s %s/%s: %s%n           %s%n", "not run", m.chapter(), m.name(), m.mistake(), v.busy());
+                notJudged++;
+                continue;
+            }
             out.printf("  %-8s %s/%s: %s%n", v.killed() ? "killed" : "SURVIVED", m.chapter(), m.name(), m.mistake());
             if (v.killed()) {
                 out.println("           by \"" + v.killer() + "\": " + new Outcome(null, null, v.message(), 0).hint());
@@ -457,6 +505,10 @@ public final class SelfCheck implements Callable<Integer> {
                         + " does not name its mistake (\"" + m.names() + "\"): make the message say it, or the phrase match it");
             }
             check(v.killed(), "mutant survived: " + m.chapter() + "/" + m.name() + " (" + m.mistake() + ")");
+        }
+        if (notJudged > 0) {
+            out.println("  (" + notJudged + " mutants not run: the timing check that catches them found the machine too busy;"
+                    + " listed, not counted)");
         }
         for (String c : chapters) {
             check(solved.exercises().stream().anyMatch(e -> e.chapter().equals(c)), "chapter " + c + " has no graded test");

@@ -28,9 +28,9 @@ import javax.lang.model.SourceVersion;
  * PrairieLearn's /grade/student, one student's folder in batch grading): a few loose files or a
  * whole repository. Each {@code .java} file that declares a chapter's package is an exercise file,
  * wherever it lies, and is put where the kit grades it, {@code exercises/<chapter>/<Name>.java},
- * over the stub. A file identical to one of the kit's own (an untouched stub, the kit's tests in a
- * whole repository) is passed over in silence; every other file left out is named in a note, and
- * nothing is read through a symbolic link.
+ * over the stub. A graded exercise's stub handed in unchanged is named as not done yet; a file
+ * identical to another of the kit's own (the kit's tests in a whole repository) is passed over in
+ * silence; every other file left out is named in a note, and nothing is read through a symbolic link.
  */
 final class Submission {
 
@@ -46,10 +46,16 @@ final class Submission {
     private Submission() {
     }
 
-    /** Puts the exercise files of {@code submission} into {@code kit}'s exercises/ (a fresh copy of the kit). */
-    static Collected collect(Path submission, Path kit) throws IOException {
+    /**
+     * Puts the exercise files of {@code submission} into {@code kit}'s exercises/ (a fresh copy of
+     * the kit); {@code graded}: the chapters this assignment grades (the notes name only those),
+     * {@code exercises} the exercises (empty: all of them).
+     */
+    static Collected collect(Path submission, Path kit, List<String> graded, Set<String> exercises) throws IOException {
         List<String> chapters = Chapters.all(kit);
         Set<String> kitFiles = digests(kit);
+        Map<String, String> stubs = stubs(kit, graded, exercises);
+        Set<String> unchanged = new java.util.TreeSet<>();
         Map<String, List<Path>> candidates = new TreeMap<>();
         List<String> notes = new ArrayList<>();
         for (Path file : javaFiles(submission, notes)) {
@@ -59,20 +65,25 @@ final class Submission {
                 notes.add("ignored " + shown + ": larger than " + MAX_FILE_BYTES / 1024 + " KiB");
                 continue;
             }
-            if (kitFiles.contains(digest(file))) {
+            String digest = digest(file);
+            if (stubs.containsKey(digest)) {
+                unchanged.add(stubs.get(digest)); // handed in as handed out: not done yet
+                continue;
+            }
+            if (kitFiles.contains(digest)) {
                 continue; // the kit's own file, unchanged
             }
             String declared = Compilation.packageOf(file);
-            if (!chapters.contains(declared)) {
+            if (!graded.contains(declared)) {
                 notes.add("ignored " + shown + ": it declares " + (declared.isEmpty() ? "no package" : "package " + declared)
-                        + ", and only a chapter's package (" + String.join(", ", chapters) + ") is graded");
+                        + ", and only " + packages(graded) + " is graded");
             } else if (!SourceVersion.isName(name)) {
                 notes.add("ignored " + shown + ": " + name + " is not a Java class name");
             } else {
                 candidates.computeIfAbsent(declared + "/" + name + ".java", k -> new ArrayList<>()).add(file);
             }
         }
-        Map<String, Path> graded = new LinkedHashMap<>();
+        Map<String, Path> taken = new LinkedHashMap<>();
         for (Map.Entry<String, List<Path>> c : candidates.entrySet()) {
             List<Path> files = c.getValue();
             files.sort(Comparator.comparing((Path f) -> !f.endsWith(Path.of("exercises").resolve(c.getKey())))
@@ -85,15 +96,50 @@ final class Submission {
             Path target = kit.resolve("exercises").resolve(c.getKey());
             Files.createDirectories(target.getParent());
             Files.copy(chosen, target, StandardCopyOption.REPLACE_EXISTING);
-            graded.put(c.getKey(), chosen);
+            taken.put(c.getKey(), chosen);
+            unchanged.remove(c.getKey()); // a changed copy of it was handed in too, and is graded
         }
-        notes.add(0, graded.isEmpty()
-                ? "No exercise file in the submission (a .java file declaring a chapter's package: " + String.join(", ", chapters)
-                        + "), so every exercise was graded as its stub."
-                : "Graded from the submission: " + String.join(", ", graded.entrySet().stream()
-                        .map(e -> e.getKey() + (submission.relativize(e.getValue()).toString().equals(e.getKey()) ? ""
-                                : " (" + submission.relativize(e.getValue()) + ")")).toList()) + ".");
-        return new Collected(graded, notes);
+        List<String> first = new ArrayList<>();
+        if (!taken.isEmpty()) {
+            first.add("Graded from the submission: " + String.join(", ", taken.entrySet().stream()
+                    .map(e -> e.getKey() + (submission.relativize(e.getValue()).toString().equals(e.getKey()) ? ""
+                            : " (" + submission.relativize(e.getValue()) + ")")).toList()) + ".");
+        }
+        if (!unchanged.isEmpty()) {
+            first.add((unchanged.size() == 1 ? "Handed in unchanged from its stub, so not done yet: "
+                    : "Handed in unchanged from their stubs, so not done yet: ") + String.join(", ", unchanged) + ".");
+        }
+        if (taken.isEmpty() && unchanged.isEmpty()) {
+            first.add("No exercise file in the submission (a .java file declaring " + packages(graded)
+                    + "), so every exercise was graded as its stub.");
+        }
+        notes.addAll(0, first);
+        return new Collected(taken, notes);
+    }
+
+    /** "package ch03_races", or "a package of ch03_races, ch04_futures". */
+    private static String packages(List<String> chapters) {
+        return chapters.size() == 1 ? "package " + chapters.get(0) : "a package of " + String.join(", ", chapters);
+    }
+
+    /** The digests of the graded exercises' stubs, each to its chapter/Name.java. */
+    private static Map<String, String> stubs(Path kit, List<String> chapters, Set<String> exercises) throws IOException {
+        Map<String, String> stubs = new LinkedHashMap<>();
+        for (String chapter : chapters) {
+            Path dir = kit.resolve("exercises").resolve(chapter);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p)).sorted().toList()) {
+                    String name = f.getFileName().toString().replaceFirst("\\.java$", "");
+                    if (exercises.isEmpty() || exercises.contains(name)) {
+                        stubs.putIfAbsent(digest(f), chapter + "/" + name + ".java");
+                    }
+                }
+            }
+        }
+        return stubs;
     }
 
     /** The .java files under {@code root}, without following links; a link is noted and left out. */

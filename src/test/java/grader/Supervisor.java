@@ -20,10 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import kit.Jcstress;
 
 /**
  * Runs tests in test JVMs ({@link Child}) and, whatever those JVMs do, ends with an outcome for
@@ -40,8 +42,18 @@ final class Supervisor {
 
     /** Longer than any test's own timeout: past this with no word from the test JVM, it is killed. */
     static final long SILENCE_LIMIT_SECONDS = 300;
+    /** The test JVM's heap. */
+    static final String HEAP = "1g";
+    /** How the JVM ends on -XX:+ExitOnOutOfMemoryError: this exit code, after a line starting so on its standard output. */
+    private static final int OUT_OF_MEMORY_EXIT = 3;
+    private static final String OUT_OF_MEMORY_LINE = "Terminating due to java.lang.OutOfMemoryError";
     /** Lines of a test's own output shown on the console; the rest go to the log. */
     private static final int OUTPUT_LINES_SHOWN = 30;
+    /**
+     * A timing check's "the machine was too busy" is believed only if programs outside the test JVM
+     * kept at least this many CPUs busy on average while it ran (a build beside it keeps one or more).
+     */
+    static final double OTHERS_BUSY = 0.25;
     /** Lines of a failure's message shown on the console. */
     private static final int MESSAGE_LINES_SHOWN = 40;
 
@@ -67,6 +79,7 @@ final class Supervisor {
     private final PrintStream console;
     private final Path log;
     private final List<Path> hidden;
+    private Path jcstressReports;
 
     /**
      * @param work where the test JVMs' specs, log and scratch directories go
@@ -81,6 +94,15 @@ final class Supervisor {
         this.order = order;
         this.console = console;
         this.log = work.resolve("tests.log");
+    }
+
+    /**
+     * Keeps jcstress's reports in {@code dir} (one folder per chapter) and tells the tests so, for
+     * a reader who has this machine's files; without it a failure gives no link that leads nowhere.
+     */
+    Supervisor keepJcstressReports(Path dir) {
+        this.jcstressReports = dir;
+        return this;
     }
 
     Result run(List<Run> runs) throws IOException, InterruptedException {
@@ -149,6 +171,9 @@ final class Supervisor {
         final List<String> problems = new ArrayList<>();
         final List<String> lastOutput = new ArrayList<>();
         final Map<String, java.util.Deque<Event>> unmatched = new LinkedHashMap<>();
+        /** For each timed test ("run id"): the machine's load when it started, then what others used while it ran. */
+        final Map<String, MachineLoad.Reading> loadAtStart = new LinkedHashMap<>();
+        final Map<String, Double> othersBusy = new LinkedHashMap<>();
         Path scratch;
         Path journal;
         long journalRead;
@@ -156,6 +181,8 @@ final class Supervisor {
         int exitCode;
         boolean silent;
         String running;
+        long runningSince;
+        String outOfMemory;
         int outputShown;
 
         Attempt(int number, List<Run> runs) {
@@ -182,10 +209,18 @@ final class Supervisor {
             List<Path> app = new ArrayList<>(List.of(kit.kitClasses(), kit.mainClasses()));
             app.addAll(kit.libraries());
             List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-XX:+UseSerialGC", "-Xshare:auto",
+                    "-Xmx" + HEAP, "-XX:+UseSerialGC", "-Xshare:auto",
+                    // Out of memory, it ends at once and says so: an OutOfMemoryError (the JVM reuses one
+                    // object for all of them) could otherwise be caught, or turn into another exception.
+                    "-XX:+ExitOnOutOfMemoryError",
                     "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
                     "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
             kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
+            if (jcstressReports != null) {
+                Path shown = jcstressReports.toAbsolutePath().normalize();
+                java.add("-D" + Jcstress.REPORTS_PROPERTY + "=" + (shown.startsWith(kit.basedir().toAbsolutePath())
+                        ? kit.basedir().toAbsolutePath().relativize(shown) : shown));
+            }
             java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName(), spec.toString()));
             ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
             builder.environment().put("HOME", scratch.toString());
@@ -257,6 +292,9 @@ final class Supervisor {
                 if (line.isEmpty()) {
                     return;
                 }
+                if (line.startsWith(OUT_OF_MEMORY_LINE)) {
+                    outOfMemory = line.substring("Terminating due to ".length());
+                }
                 logLine(line);
                 lastOutput.add(line);
                 if (lastOutput.size() > 20) {
@@ -276,9 +314,19 @@ final class Supervisor {
             check(event);
             if (event.kind().equals("started")) {
                 running = event.id();
+                runningSince = System.nanoTime();
                 outputShown = 0;
+                String key = event.run() + " " + event.id();
+                if (planned(event).map(Planned::timed).orElse(false)) {
+                    MachineLoad.read(process.toHandle()).ifPresent(r -> loadAtStart.put(key, r));
+                }
             } else if (event.kind().equals("finished")) {
                 running = null;
+                String key = event.run() + " " + event.id();
+                MachineLoad.Reading before = loadAtStart.remove(key);
+                if (before != null) {
+                    MachineLoad.read(process.toHandle()).ifPresent(after -> othersBusy.put(key, MachineLoad.othersBusy(before, after)));
+                }
                 show(event);
             }
         }
@@ -314,7 +362,8 @@ final class Supervisor {
             Event full = journalEvent(brief);
             String title = title(brief);
             String status = brief.status();
-            String mark = status.equals("PASSED") ? "  ok  " : status.equals("SKIPPED") ? "  --  " : "  FAIL";
+            String mark = status.equals("PASSED") ? "  ok  " : status.equals("SKIPPED") ? "  --  "
+                    : status.equals("BUSY") ? "  n/g " : "  FAIL";
             String line = String.format("%s %s (%.1f s)", mark, title, full == null || full.seconds() == null ? 0 : full.seconds());
             logLine(line);
             if (console != null && !status.equals("SKIPPED")) {
@@ -331,9 +380,36 @@ final class Supervisor {
         }
 
         private String title(Event e) {
+            return planned(e).map(Planned::title).orElse(e.id());
+        }
+
+        private Optional<Planned> planned(Event e) {
             Run run = byIndex.get(e.run());
-            return run == null ? e.id() : run.tests().stream().filter(t -> t.id().equals(e.id())).findFirst()
-                    .map(Planned::title).orElse(e.id());
+            return run == null ? Optional.empty()
+                    : run.tests().stream().filter(t -> t.id().equals(e.id())).findFirst();
+        }
+
+        /**
+         * A test that says the machine was too busy to judge it: not graded, if it is a timing check
+         * and programs outside the test JVM were seen keeping the CPUs busy meanwhile (where the grader
+         * cannot see that, off Linux, it takes the test's word); else a failure.
+         */
+        private Outcome busy(Event e) {
+            Double others = othersBusy.get(e.run() + " " + e.id());
+            double seconds = e.seconds() == null ? 0 : e.seconds();
+            if (!planned(e).map(Planned::timed).orElse(false)) {
+                return new Outcome(e.id(), Outcome.Status.FAILED, "a test that is not a timing check ended as one that"
+                        + " found the machine too busy: " + e.message(), seconds);
+            }
+            if (others == null || others >= OTHERS_BUSY) {
+                return new Outcome(e.id(), Outcome.Status.NOT_GRADABLE, e.message() + (others == null ? ""
+                        : String.format("; other programs kept %.1f CPUs busy meanwhile", others)), seconds);
+            }
+            return new Outcome(e.id(), Outcome.Status.FAILED, String.format("the kit's own reference could not show what"
+                    + " this check needs, but programs other than the tests kept only %.2f CPUs busy meanwhile: either"
+                    + " this code kept the CPUs busy itself (threads or processes left computing?), or this machine"
+                    + " cannot run two threads at full speed at once (grade on one with two free CPUs). %s", others,
+                    e.message()), seconds);
         }
 
         /** The journal's account of the event {@code brief} (they are written in the same order, the journal first). */
@@ -408,10 +484,13 @@ final class Supervisor {
                     Outcome.Status status = switch (e.status()) {
                         case "PASSED" -> Outcome.Status.PASSED;
                         case "SKIPPED" -> run.failFast() ? null : Outcome.Status.FAILED;
+                        case "BUSY" -> Outcome.Status.NOT_GRADABLE; // decided by busy(e)
                         // Only the plan says a test cannot be graded here; an abort thrown by the code is a failure.
                         default -> Outcome.Status.FAILED;
                     };
-                    if (status != null) {
+                    if (status == Outcome.Status.NOT_GRADABLE) {
+                        outcomes.get(e.run()).put(e.id(), busy(e));
+                    } else if (status != null) {
                         outcomes.get(e.run()).put(e.id(), new Outcome(e.id(), status, e.message(),
                                 e.seconds() == null ? 0 : e.seconds()));
                     }
@@ -425,6 +504,10 @@ final class Supervisor {
                 String id = dying.substring(dying.indexOf(' ') + 1);
                 String why = silent
                         ? "no progress for " + SILENCE_LIMIT_SECONDS + " s: the test hung past its own timeout (threads that ignore interrupts?)"
+                        : exitCode == OUT_OF_MEMORY_EXIT && outOfMemory != null
+                        ? String.format("ran out of memory %.0f s into the test (%s; the test JVM has %s of heap): does the"
+                                + " code keep everything it makes, in a collection that only grows, or start threads without end?",
+                                (System.nanoTime() - runningSince) / 1e9, outOfMemory, HEAP.replace("g", " GB"))
                         : "the test JVM died during this test (exit code " + exitCode + "): System.exit, Runtime.halt or a crash?";
                 outcomes.get(run).put(id, new Outcome(id, Outcome.Status.FAILED, why, 0));
                 logLine("  FAIL " + title(Event.started(run, id)) + ": " + why);
@@ -433,10 +516,36 @@ final class Supervisor {
                     console.println("         " + why);
                 }
             }
+            keepJcstress();
             Path measurements = scratch.resolve("measurements.log");
             if (Files.exists(measurements)) {
                 Files.write(work.resolve("measurements.log"), Files.readAllBytes(measurements),
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+
+        /** jcstress's reports and console logs, out of the scratch folder the next test JVM starts afresh. */
+        private void keepJcstress() {
+            if (jcstressReports == null) {
+                return;
+            }
+            Path runs = scratch.resolve(Jcstress.WORK);
+            if (!Files.isDirectory(runs)) {
+                return;
+            }
+            try (java.util.stream.Stream<Path> dirs = Files.list(runs)) {
+                for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                    Path into = jcstressReports.resolve(dir.getFileName().toString());
+                    Compilation.clean(into);
+                    if (Files.isDirectory(dir.resolve("report"))) {
+                        Edition.copyTree(dir.resolve("report"), into, p -> false);
+                    }
+                    if (Files.exists(dir.resolve("console.log"))) {
+                        Files.copy(dir.resolve("console.log"), into.resolve("console.log"));
+                    }
+                }
+            } catch (IOException e) {
+                logLine("could not keep jcstress's reports: " + e); // the grade does not depend on them
             }
         }
 

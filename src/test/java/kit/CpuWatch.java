@@ -194,64 +194,36 @@ public final class CpuWatch {
         return sampler.result;
     }
 
+    /** The best rounds of {@link #mostParallel}: the candidate's, and the reference's in the same rounds. */
+    public record MostParallel(Observed candidate, Observed reference) {
+    }
+
     /**
-     * Observes {@code work} again and again, after one warm-up run, for up to {@code patience}, and
-     * returns the round with the most CPU time spent in parallel, stopping at the first whose {@link
+     * Observes {@code work} and a {@code reference} (the same work in parallel, known to be right)
+     * in turns, after one warm-up run of each, for up to {@code patience}, and returns the round of
+     * each with the most CPU time spent in parallel, stopping at the first in which the work's {@link
      * Observed#parallelShare()} reaches {@code enough}. Another build beside the tests leaves both
-     * CPUs free only now and then: it costs rounds, not the grade. Work that never runs in parallel
-     * has nothing to find and uses all the patience.
+     * CPUs free only now and then: it costs rounds, not the grade, and the reference says what the
+     * machine allowed. Work that never runs in parallel has nothing to find and uses all the patience.
      */
-    public static Observed mostParallel(Duration patience, double enough, Measure.Work work) throws Exception {
+    public static MostParallel mostParallel(Duration patience, double enough, Measure.Work work, Measure.Work reference)
+            throws Exception {
         work.run();
+        reference.run();
         long deadline = System.nanoTime() + patience.toNanos();
         Observed best = null;
+        Observed bestReference = null;
         do {
             Observed round = observe(work);
             if (best == null || round.parallelShare() > best.parallelShare()) {
                 best = round;
             }
-        } while (best.parallelShare() < enough && System.nanoTime() < deadline);
-        return best;
-    }
-
-    /**
-     * A speedup measured by {@link #speedup}: the candidate's, and in the same rounds a reference's,
-     * parallel code known to be right, which shows what the machine allowed.
-     */
-    public record Speedup(Measure.Speedup candidate, Measure.Speedup reference, int rounds) {
-
-        @Override
-        public String toString() {
-            return candidate + ", best of " + rounds + " rounds each; a reference in the same rounds: " + reference;
-        }
-    }
-
-    /**
-     * The speedup of CPU-bound {@code candidate} over {@code baseline}, measured in this run, beside
-     * that of a {@code reference} that does the same work in parallel and is known to be right: after
-     * one warm-up run of each, the three take turns for up to {@code patience}, and each ratio is the
-     * baseline's best time over the best time of the other; it stops early, after three rounds, once
-     * the candidate's ratio reaches {@code enough}. All get their best moment, so a burst of load
-     * beside the tests favours none; the reference says how much speedup the machine allowed. Keep
-     * rounds short (tens of milliseconds): a short round is likelier to find the CPUs free.
-     */
-    public static Speedup speedup(Measure.Work baseline, Measure.Work candidate, Measure.Work reference,
-            Duration patience, double enough) throws Exception {
-        baseline.run();
-        candidate.run();
-        reference.run();
-        long deadline = System.nanoTime() + patience.toNanos();
-        Duration[] best = new Duration[3];
-        Measure.Work[] works = {baseline, candidate, reference};
-        int rounds = 0;
-        do {
-            for (int i = 0; i < works.length; i++) {
-                Duration time = Measure.time(works[i]);
-                best[i] = best[i] == null || time.compareTo(best[i]) < 0 ? time : best[i];
+            Observed referenceRound = observe(reference);
+            if (bestReference == null || referenceRound.parallelShare() > bestReference.parallelShare()) {
+                bestReference = referenceRound;
             }
-            rounds++;
-        } while (rounds < 3 || (new Measure.Speedup(best[0], best[1]).ratio() < enough && System.nanoTime() < deadline));
-        return new Speedup(new Measure.Speedup(best[0], best[1]), new Measure.Speedup(best[0], best[2]), rounds);
+        } while (best.parallelShare() < enough && System.nanoTime() < deadline);
+        return new MostParallel(best, bestReference);
     }
 
     /** Reads every live thread's CPU time and state, every {@link #PERIOD_NANOS}, until stopped. */

@@ -111,6 +111,11 @@ public final class JavaProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The CPU time the process has used so far, where the system tells (else zero). */
+    public Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,16 @@ import org.openjdk.jcstress.infra.grading.TestGrading;
  */
 public final class Jcstress {
 
+    /**
+     * Where the reader of the results finds jcstress's HTML reports, one folder per chapter, if
+     * they can: set by whoever runs the tests where the files reach the reader (a student's own
+     * run), unset where they do not (a grading platform), and then no link is given.
+     */
+    public static final String REPORTS_PROPERTY = "threadwork.jcstress.reports";
+
+    /** Where, under the test JVM's working directory, each chapter's run has its folder (a constant: the grader reads it without loading this class). */
+    public static final String WORK = "target/jcstress";
+
     private static final Map<String, Map<String, Outcomes>> RUNS = new ConcurrentHashMap<>();
     private static final long CHILD_TIMEOUT_SECONDS = 120;
     private static final int ITERATION_MILLIS = 200;
@@ -65,8 +76,8 @@ public final class Jcstress {
         Map<String, Outcomes> all = RUNS.computeIfAbsent(chapter, Jcstress::runAll);
         Outcomes outcomes = all.get(stressTest.getName().replace('$', '.')); // jcstress names nested tests with dots
         if (outcomes == null) {
-            throw new AssertionError("jcstress did not run " + stressTest.getName() + "; it ran " + all.keySet()
-                    + ". Its console log is in " + workDir(chapter).resolve("console.log"));
+            throw new AssertionError("jcstress did not run " + stressTest.getName() + "; it ran " + all.keySet() + "."
+                    + kept(chapter, "console.log").map(log -> " Its console log: " + log).orElse(""));
         }
         return outcomes;
     }
@@ -102,8 +113,8 @@ public final class Jcstress {
                     .start();
             try {
                 if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new AssertionError("jcstress did not finish in " + CHILD_TIMEOUT_SECONDS + " s; see "
-                            + dir.resolve("console.log"));
+                    throw new AssertionError("jcstress did not finish in " + CHILD_TIMEOUT_SECONDS + " s"
+                            + kept(chapter, "console.log").map(log -> "; see " + log).orElse(""));
                 }
             } finally {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -123,7 +134,8 @@ public final class Jcstress {
         try (Stream<Path> files = Files.list(dir)) {
             resultFile = files.filter(p -> p.getFileName().toString().startsWith("jcstress-results-"))
                     .findFirst()
-                    .orElseThrow(() -> new AssertionError("jcstress wrote no result file; see " + dir.resolve("console.log")));
+                    .orElseThrow(() -> new AssertionError("jcstress wrote no result file"
+                            + kept(dir.getFileName().toString(), "console.log").map(log -> "; see " + log).orElse("")));
         }
         InProcessCollector collector = new InProcessCollector();
         DiskReadCollector reader = new DiskReadCollector(resultFile.toString(), collector);
@@ -139,8 +151,20 @@ public final class Jcstress {
     }
 
     private static Path workDir(String chapter) {
-        return Path.of("target", "jcstress", chapter);
+        return Path.of(WORK, chapter);
     }
+
+    /**
+     * Where the reader will find {@code file} of the chapter's jcstress run (its report/ folder's
+     * files, or console.log), kept by whoever runs the tests; empty where no file reaches the reader.
+     */
+    private static Optional<String> kept(String chapter, String file) {
+        String reports = System.getProperty(REPORTS_PROPERTY, "");
+        return reports.isBlank() ? Optional.empty()
+                : Optional.of(Path.of(reports, chapter, file).toString());
+    }
+
+
 
     private static void clean(Path dir) throws IOException {
         if (Files.exists(dir)) {
@@ -158,7 +182,8 @@ public final class Jcstress {
     }
 
     /** Everything one stress test saw. */
-    public record Outcomes(String test, long samples, List<Outcome> outcomes, List<String> errors, Path report) {
+    public record Outcomes(String test, long samples, List<Outcome> outcomes, List<String> errors,
+            Optional<String> report) {
 
         static Outcomes of(String name, List<TestResult> results, Path dir) {
             Map<String, Outcome> merged = new TreeMap<>();
@@ -175,7 +200,8 @@ public final class Jcstress {
                     merged.put(g.id, new Outcome(g.id, count, g.expect, g.description));
                 }
             }
-            return new Outcomes(name, samples, List.copyOf(merged.values()), errors, dir.resolve("report/index.html"));
+            return new Outcomes(name, samples, List.copyOf(merged.values()), errors,
+                    kept(dir.getFileName().toString(), name + ".html")); // jcstress's page of this test
         }
 
         /** False for a control (a test with an interesting outcome) that saw none of its interesting outcomes. */
@@ -226,7 +252,7 @@ public final class Jcstress {
                         words(o.expect()), o.description()));
             }
             errors.forEach(e -> out.append("\n  error: ").append(e));
-            out.append("\n  (full report: ").append(report).append(')');
+            report.ifPresent(link -> out.append("\n  (full report: ").append(link).append(')'));
             return out.toString();
         }
 

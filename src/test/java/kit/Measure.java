@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * Probes for what concurrency buys: wall time (best of several rounds after warm-up, so that a
@@ -89,16 +90,137 @@ public final class Measure {
     }
 
     /**
-     * The candidate's speedup over the baseline, in this run: the candidate runs once to warm up
-     * the code both share, then the baseline is timed once and the candidate best of {@code rounds}.
-     * One baseline run is enough (it is the slow one, and a slow round only makes the ratio larger,
-     * for a wrong candidate as for a right one); the fast candidate is the one a busy machine can
-     * spoil, so it gets several rounds.
+     * The candidate's speedup over the baseline, in this run, beside a {@code reference}'s (the same
+     * work done concurrently by the kit): the candidate and the reference run once to warm up the
+     * code they share, then the baseline is timed once and the candidate and the reference take
+     * turns for {@code rounds}, each ratio from its best round. One baseline run is enough (it is the
+     * slow one, and a slow round only makes the ratios larger, for a wrong candidate as for a right
+     * one); the fast ones are those a busy machine can spoil, so they get several rounds.
      */
-    public static Speedup speedup(Work baseline, Work candidate, int rounds) throws Exception {
+    public static AgainstReference speedup(Work baseline, Work candidate, Work reference, int rounds) throws Exception {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, was " + rounds);
+        }
         candidate.run();
+        reference.run();
         Duration baselineTime = time(baseline);
-        return new Speedup(baselineTime, best(0, rounds, candidate));
+        Duration best = null;
+        Duration bestReference = null;
+        for (int i = 0; i < rounds; i++) {
+            Duration round = time(candidate);
+            best = best == null || round.compareTo(best) < 0 ? round : best;
+            Duration referenceRound = time(reference);
+            bestReference = bestReference == null || referenceRound.compareTo(bestReference) < 0 ? referenceRound : bestReference;
+        }
+        return new AgainstReference(new Speedup(baselineTime, best), new Speedup(baselineTime, bestReference), rounds);
+    }
+
+    /**
+     * A speedup measured by {@link #speedup}: the candidate's, and in the same rounds a reference's,
+     * parallel code known to be right, which shows what the machine allowed.
+     */
+    public record AgainstReference(Speedup candidate, Speedup reference, int rounds) {
+
+        @Override
+        public String toString() {
+            return candidate + ", best of " + rounds + " rounds each; a reference in the same rounds: " + reference;
+        }
+    }
+
+    /**
+     * The speedup of {@code candidate} over {@code baseline}, measured in this run, beside
+     * that of a {@code reference} that does the same work in parallel and is known to be right: after
+     * one warm-up run of each, the three take turns for up to {@code patience}, and each ratio is the
+     * baseline's best time over the best time of the other; it stops early, after three rounds, once
+     * the candidate's ratio reaches {@code enough}. All get their best moment, so a burst of load
+     * beside the tests favours none; the reference says how much speedup the machine allowed. Keep
+     * rounds short (tens of milliseconds): a short round is likelier to find the CPUs free.
+     */
+    public static AgainstReference speedup(Work baseline, Work candidate, Work reference,
+            Duration patience, double enough) throws Exception {
+        baseline.run();
+        candidate.run();
+        reference.run();
+        long deadline = System.nanoTime() + patience.toNanos();
+        Duration[] best = new Duration[3];
+        Work[] works = {baseline, candidate, reference};
+        int rounds = 0;
+        do {
+            for (int i = 0; i < works.length; i++) {
+                Duration time = time(works[i]);
+                best[i] = best[i] == null || time.compareTo(best[i]) < 0 ? time : best[i];
+            }
+            rounds++;
+        } while (rounds < 3 || (new Speedup(best[0], best[1]).ratio() < enough && System.nanoTime() < deadline));
+        return new AgainstReference(new Speedup(best[0], best[1]), new Speedup(best[0], best[2]), rounds);
+    }
+
+
+    /**
+     * The verdict of a {@link Timed} check, which other programs on the machine can spoil: it passes
+     * when the candidate reached {@code needed}; it fails when it did not although the kit's own
+     * reference reached it in the same rounds (the machine could show it); otherwise the machine was
+     * too busy to tell, and the test is not graded ({@link TooBusy}).
+     *
+     * @param failure what to say when it fails: what was seen and the likely mistake
+     * @param seen what was measured, in words, for the not-graded report
+     */
+    public static void judge(double candidate, double reference, double needed, Supplier<String> failure, String seen) {
+        if (candidate >= needed) {
+            return;
+        }
+        if (reference >= needed) {
+            throw new AssertionError(failure.get());
+        }
+        throw new TooBusy(String.format("the kit's own reference reached only %.2f where %.2f is needed (%s)",
+                reference, needed, seen));
+    }
+
+    /**
+     * Runs each part on a platform thread of its own, all at once, waits for them all, then throws
+     * the first part's failure, if any, on the calling thread: the kit's own parallel code (a
+     * reference, a model-checking scenario).
+     */
+    public static void inParallel(Work... parts) {
+        Throwable[] failures = new Throwable[parts.length];
+        Thread[] threads = new Thread[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            int index = i;
+            threads[i] = new Thread(() -> {
+                try {
+                    parts[index].run();
+                } catch (Throwable t) {
+                    failures[index] = t;
+                }
+            });
+        }
+        for (Thread thread : threads) {
+            thread.start();
+        }
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the parts are the kit's own and end by themselves
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        for (Throwable failure : failures) {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+        }
     }
 
     /** The CPU time the calling thread has used so far, in nanoseconds (ThreadMXBean). */

@@ -8,9 +8,12 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -33,8 +36,12 @@ public final class ThreadReport {
     }
 
     /**
-     * The deadlocks right now that involve any of {@code among}, one line per thread involved;
-     * empty when there are none. (Threads left deadlocked by an earlier test are not news.)
+     * The deadlocks right now that involve any of {@code among}, empty when there are none
+     * (threads left deadlocked by an earlier test are not news). Each deadlock is told as its
+     * cycle, the threads that each hold a lock the next one waits for, one line each; then the
+     * threads of {@code among} that are merely waiting behind it (blocked on a lock the cycle
+     * holds, or on one held by such a thread), apart: the JVM's own list of deadlocked threads
+     * mixes some of them in, a different few from run to run.
      */
     public static String deadlocks(Collection<Thread> among) {
         long[] found = THREADS.findDeadlockedThreads();
@@ -42,24 +49,95 @@ public final class ThreadReport {
             return "";
         }
         Set<Long> ours = among.stream().map(Thread::threadId).collect(Collectors.toSet());
-        long[] ids = Arrays.stream(found).filter(ours::contains).toArray();
-        if (ids.length == 0) {
-            return "";
+        if (Arrays.stream(found).noneMatch(ours::contains)) {
+            return ""; // quick, for a caller that polls: none of its threads is even near a deadlock
         }
-        ThreadInfo[] infos = THREADS.getThreadInfo(found, true, true);
-        StringBuilder out = new StringBuilder("deadlock between " + ids.length
-                + " threads, each holding a lock another one waits for (take locks in one agreed order):");
-        for (ThreadInfo info : infos) {
-            if (info == null) {
-                continue;
+        Set<Long> ids = new LinkedHashSet<>();
+        Arrays.stream(found).forEach(ids::add);
+        ids.addAll(ours);
+        Map<Long, ThreadInfo> infos = new TreeMap<>();
+        for (ThreadInfo info : THREADS.getThreadInfo(ids.stream().mapToLong(Long::longValue).toArray(), true, true)) {
+            if (info != null) {
+                infos.put(info.getThreadId(), info);
             }
-            out.append("\n  '").append(info.getThreadName()).append("' holds ")
-                    .append(heldLocks(info))
-                    .append(" and waits for ").append(name(info.getLockInfo()))
-                    .append(" held by '").append(info.getLockOwnerName()).append("'")
-                    .append(where(info, 3));
         }
-        return out.toString();
+        Set<Long> deadlocked = Arrays.stream(found).boxed().collect(Collectors.toSet());
+        // Only the JVM's deadlocked threads can form a cycle (a thread in Object.wait() names a lock it let go of).
+        List<List<ThreadInfo>> cycles = cycles(infos).stream()
+                .filter(cycle -> cycle.stream().allMatch(info -> deadlocked.contains(info.getThreadId()))).toList();
+        Set<Long> inCycles = new LinkedHashSet<>();
+        cycles.forEach(cycle -> cycle.forEach(info -> inCycles.add(info.getThreadId())));
+        List<String> told = new ArrayList<>();
+        for (List<ThreadInfo> cycle : cycles) {
+            Set<Long> members = cycle.stream().map(ThreadInfo::getThreadId).collect(Collectors.toSet());
+            List<ThreadInfo> behind = infos.values().stream()
+                    .filter(info -> ours.contains(info.getThreadId()) && !inCycles.contains(info.getThreadId())
+                            && waitsOn(info, members, infos))
+                    .toList();
+            if (cycle.stream().noneMatch(info -> ours.contains(info.getThreadId())) && behind.isEmpty()) {
+                continue; // an earlier test's
+            }
+            StringBuilder out = new StringBuilder("deadlock between " + cycle.size()
+                    + " threads, each holding a lock another one waits for (take locks in one agreed order):");
+            for (ThreadInfo info : cycle) {
+                out.append("\n  '").append(info.getThreadName()).append("' holds ").append(heldLocks(info))
+                        .append(" and waits for ").append(waitingFor(info)).append(where(info, 3));
+            }
+            if (!behind.isEmpty()) {
+                out.append("\n  ").append(behind.size()).append(behind.size() == 1 ? " more thread, not in the cycle, waits"
+                        : " more threads, not in the cycle, wait").append(" behind it:");
+                for (ThreadInfo info : behind) {
+                    out.append("\n    '").append(info.getThreadName()).append("' holds ").append(heldLocks(info))
+                            .append(" and waits for ").append(waitingFor(info));
+                }
+            }
+            told.add(out.toString());
+        }
+        return String.join("\n", told);
+    }
+
+    /**
+     * The cycles of "waits for a lock held by" among {@code infos}: each once, starting from its
+     * lowest thread id, in the order of the waits.
+     */
+    private static List<List<ThreadInfo>> cycles(Map<Long, ThreadInfo> infos) {
+        List<List<ThreadInfo>> cycles = new ArrayList<>();
+        Set<Long> seen = new LinkedHashSet<>();
+        for (long start : infos.keySet()) {
+            List<Long> path = new ArrayList<>();
+            long id = start;
+            while (id != -1 && infos.containsKey(id) && !path.contains(id) && !seen.contains(id)) {
+                path.add(id);
+                id = infos.get(id).getLockOwnerId();
+            }
+            seen.addAll(path);
+            int from = path.indexOf(id);
+            if (from >= 0) {
+                List<Long> cycle = new ArrayList<>(path.subList(from, path.size()));
+                int lowest = cycle.indexOf(cycle.stream().min(Long::compare).orElseThrow());
+                Collections.rotate(cycle, -lowest);
+                cycles.add(cycle.stream().map(infos::get).toList());
+            }
+        }
+        return cycles;
+    }
+
+    /** Whether {@code info}'s thread waits, directly or through other waiting threads, for a lock held by one of {@code members}. */
+    private static boolean waitsOn(ThreadInfo info, Set<Long> members, Map<Long, ThreadInfo> infos) {
+        Set<Long> passed = new LinkedHashSet<>();
+        long owner = info.getLockOwnerId();
+        while (owner != -1 && passed.add(owner)) {
+            if (members.contains(owner)) {
+                return true;
+            }
+            ThreadInfo next = infos.get(owner);
+            owner = next == null ? -1 : next.getLockOwnerId();
+        }
+        return false;
+    }
+
+    private static String waitingFor(ThreadInfo info) {
+        return name(info.getLockInfo()) + " held by '" + info.getLockOwnerName() + "'";
     }
 
     /** What each of these threads is doing, with a few frames of its stack. */

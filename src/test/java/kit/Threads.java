@@ -51,7 +51,8 @@ public final class Threads {
                     go.await();
                     body.run(index);
                 } catch (Throwable t) {
-                    if (!failure.compareAndSet(null, t)) {
+                    // One object thrown by several threads (code may throw a shared one) cannot suppress itself.
+                    if (!failure.compareAndSet(null, t) && failure.get() != t) {
                         failure.get().addSuppressed(t);
                     }
                 }
@@ -182,6 +183,95 @@ public final class Threads {
                 return e.getCause();
             }
         }
+    }
+
+    /**
+     * Keeps threads in their exit: a thread held here that returns from its last statement stays
+     * alive ({@code isAlive()} true, {@code join()} waiting) until the hold is closed, so a test
+     * can tell "the caller joined its threads" from "the caller heard that their work was done"
+     * (a latch counted down as a thread's last statement, say), which a thread ending a few
+     * microseconds later hides. It relies on the JVM taking a thread's own monitor to mark it
+     * ended: a kit thread holds that monitor. Platform threads only (a virtual thread ends without
+     * it, and is not held); each hold gives up by itself after 10 s.
+     */
+    public static final class ExitHold implements AutoCloseable {
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final Set<Thread> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private volatile boolean virtualSeen;
+
+        /**
+         * Holds {@code thread}'s exit from now on; returns once the hold is in place. A virtual thread
+         * ends without that monitor, and a pool's worker is waited for by its pool's termination
+         * ({@code close()}, {@code awaitTermination}), which the JDK signals just before the worker's
+         * last steps: both are noted, not held.
+         */
+        public void hold(Thread thread) {
+            boolean poolWorker = thread instanceof java.util.concurrent.ForkJoinWorkerThread
+                    || java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                            .equals("java.util.concurrent.ThreadPoolExecutor") && frame.getMethodName().equals("runWorker"));
+            if (thread.isVirtual() || poolWorker) {
+                virtualSeen = true;
+            }
+            if (!held.add(thread) || thread.isVirtual() || poolWorker) {
+                return;
+            }
+            CountDownLatch taken = new CountDownLatch(1);
+            Thread holder = new Thread(() -> {
+                synchronized (thread) { // the monitor the JVM takes to mark the thread ended
+                    taken.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            holder.setDaemon(true);
+            KitThreads.own(holder).start();
+            try {
+                taken.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The threads given to {@link #hold} so far. */
+        public Set<Thread> held() {
+            return Set.copyOf(held);
+        }
+
+        /** Whether every thread given to {@link #hold} is really held: none of them was virtual or a pool's worker. */
+        public boolean allHeld() {
+            return !virtualSeen;
+        }
+
+        /** Lets every held thread end. */
+        @Override
+        public void close() {
+            release.countDown();
+        }
+    }
+
+    /** What a call returned, and the threads that were started while it ran. */
+    public record Started<T>(T value, Set<Thread> threads) {
+    }
+
+    /**
+     * Runs {@code start} on the caller's thread and returns what it returned with the threads that
+     * appeared meanwhile (the kit's own left out): the threads a constructor said it starts, known
+     * whatever their names, before any of them has done anything the test can see.
+     */
+    public static <T> Started<T> startedBy(Callable<T> start) throws Exception {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        T value = start.call();
+        Set<Thread> started = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(thread) && !KitThreads.isKits(thread)) {
+                started.add(thread);
+            }
+        }
+        return new Started<>(value, started);
     }
 
     /** Starts {@code call} on a new platform thread of the kit's and returns at once. */
