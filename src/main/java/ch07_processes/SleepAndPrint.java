@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,7 +16,9 @@ import java.util.List;
  * offline and on any operating system. {@code SleepAndPrint <millis> <outLines> <errLines> <exit>}
  * sleeps, then writes {@code outLines} lines to standard output and {@code errLines} lines to
  * standard error (each {@link #LINE_LENGTH} characters with its newline, see {@link #line}), then
- * exits with status {@code exit}.
+ * exits with status {@code exit}. {@code SleepAndPrint <millis> <outLines> <errLines> <exit> <thenMillis>}
+ * sleeps another {@code thenMillis} after printing, before it exits: a command that has printed
+ * something by the time it runs past a timeout.
  */
 public final class SleepAndPrint {
 
@@ -33,6 +36,13 @@ public final class SleepAndPrint {
                 Integer.toString(exitCode));
     }
 
+    /** The command line of one that sleeps {@code thenMillis} more after printing, before it exits. */
+    public static List<String> command(long millis, int outLines, int errLines, int exitCode, long thenMillis) {
+        List<String> command = new ArrayList<>(command(millis, outLines, errLines, exitCode));
+        command.add(Long.toString(thenMillis));
+        return List.copyOf(command);
+    }
+
     /** Line {@code i} (from 0) of the stream named {@code stream} ("out" or "err"), with its newline. */
     public static String line(String stream, int i) {
         String start = stream + " line " + i + " ";
@@ -47,6 +57,9 @@ public final class SleepAndPrint {
         Thread.sleep(millis);
         write(new FileOutputStream(FileDescriptor.out), "out", outLines);
         write(new FileOutputStream(FileDescriptor.err), "err", errLines);
+        if (args.length > 4) {
+            Thread.sleep(Long.parseLong(args[4]));
+        }
         System.exit(exitCode);
     }
 

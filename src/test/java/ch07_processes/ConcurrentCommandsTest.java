@@ -27,6 +27,8 @@ class ConcurrentCommandsTest {
     /** Far more than the solution needs to start a few JVMs on a busy machine. */
     private static final Duration PATIENT = Duration.ofSeconds(8);
     private static final Duration GONE = Duration.ofSeconds(1);
+    /** More than the moments between a command's start, or end, and the test seeing it. */
+    private static final Duration SLACK = Duration.ofMillis(500);
 
     /** What SleepAndPrint prints with these line counts: standard output first, then standard error. */
     private static String output(int outLines, int errLines) {
@@ -47,18 +49,19 @@ class ConcurrentCommandsTest {
     @Test
     @Order(1)
     @Points(2)
-    @DisplayName("each command's exit status and output (standard error too), in the order given")
+    @DisplayName("each command's exit status, output (standard error too) and duration, in the order given")
     void resultsInInputOrder() throws Exception {
-        // The first command ends last: results in the order the commands ended would be reversed.
+        // The first command ends last: results in the order the commands ended would be reversed, and a
+        // duration taken when each result is awaited would give the last command the first one's.
         List<List<String>> commands = List.of(
-                SleepAndPrint.command(600, 3, 2, 0),
+                SleepAndPrint.command(1_500, 3, 2, 0),
                 SleepAndPrint.command(300, 1, 0, 3),
                 SleepAndPrint.command(0, 2, 1, 7));
         try (ChildProcesses children = new ChildProcesses()) {
             List<CommandResult> results = runAllWithin(PATIENT.plusSeconds(2), commands, PATIENT,
                     "is each process awaited with waitFor()?");
             assertThat(results).as("results of runAll(3 commands)").hasSize(3);
-            int[][] expected = {{3, 2, 0, 600}, {1, 0, 3, 300}, {2, 1, 7, 0}};
+            int[][] expected = {{3, 2, 0, 1_500}, {1, 0, 3, 300}, {2, 1, 7, 0}};
             for (int i = 0; i < 3; i++) {
                 CommandResult result = results.get(i);
                 assertThat(result.command()).as("result %d must be command %d's: results in the order of the commands,"
@@ -74,6 +77,16 @@ class ConcurrentCommandsTest {
                         .isGreaterThanOrEqualTo(Duration.ofMillis(expected[i][3])).isLessThan(PATIENT);
             }
             assertThat(children.alive()).as("commands still running after runAll returned").isEmpty();
+            // The quickest command lived as long as the shortest life the test saw, give or take its start.
+            List<ChildProcesses.Child> seen = children.children();
+            Duration shortest = seen.stream().map(c -> Duration.ofNanos(c.endedNanos() - c.seenNanos()))
+                    .min(Comparator.naturalOrder()).orElseThrow();
+            Duration quick = results.get(2).duration();
+            assertThat(quick).as("duration of command 2, which printed at once and ended after %d ms, the test saw:"
+                    + " %d ms reported, about what command 0, which slept %d ms, took. A duration runs from the"
+                    + " command's start to its own end (onExit(), or the moment waitFor() returns for it), not to"
+                    + " the moment its result was awaited, after the commands before it", shortest.toMillis(),
+                    quick.toMillis(), expected[0][3]).isLessThan(shortest.plus(SLACK));
         }
     }
 
@@ -142,14 +155,14 @@ class ConcurrentCommandsTest {
     @Test
     @Order(4)
     @Points(2)
-    @DisplayName("commands over the timeout are destroyed and reported at the timeout; the others finish")
+    @DisplayName("commands over the timeout are destroyed and reported at the timeout, with what they printed; the others finish")
     void timedOutCommandsAreDestroyed() throws Exception {
         // 2 s leaves the quick command time to start its JVM beside three others on a busy machine.
         Duration timeout = Duration.ofSeconds(2);
         List<List<String>> commands = List.of(
                 SleepAndPrint.command(100, 2, 0, 0),
-                SleepAndPrint.command(60_000, 1, 0, 0),
-                SleepAndPrint.command(60_000, 1, 0, 0),
+                SleepAndPrint.command(0, 1, 0, 0, 60_000),
+                SleepAndPrint.command(0, 2, 1, 0, 60_000),
                 SleepAndPrint.command(60_000, 1, 0, 0));
         try (ChildProcesses children = new ChildProcesses()) {
             long start = System.nanoTime();
@@ -165,6 +178,15 @@ class ConcurrentCommandsTest {
             assertThat(results.get(0).timedOut()).as("command 0, which ends after 100 ms, reported timed out").isFalse();
             assertThat(results.get(0).output()).as("output of command 0").isEqualTo(output(2, 0));
             assertThat(results.get(0).exitCode()).as("exit status of command 0").isZero();
+            // Commands 1 and 2 printed as soon as their JVMs started, as command 0 did: before the timeout.
+            int[][] printed = {{}, {1, 0}, {2, 1}, {0, 0}};
+            for (int i : new int[] {1, 2, 3}) {
+                assertThat(results.get(i).output()).as("output of command %d, which printed %d lines and %d on standard"
+                        + " error at once, then slept past the timeout: a command destroyed at its timeout is reported"
+                        + " with what it printed until then (its reader reads to the end of its output, which comes"
+                        + " when it is destroyed: wait for the reader then)", i, printed[i][0], printed[i][1])
+                        .isEqualTo(output(printed[i][0], printed[i][1]));
+            }
             assertThat(children.alive()).as("commands still running after runAll returned: a command past its timeout"
                     + " must be destroyed (destroyForcibly()), not only reported").isEmpty();
             assertThat(took).as("time runAll took with three commands over a %d ms timeout: they all run at once, so"

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import kit.Arguments;
 import kit.Eventually;
 import kit.Exercise;
 import kit.KitExtension;
+import kit.Measure;
 import kit.Points;
 import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
@@ -27,9 +29,9 @@ class ProcessPoolTest {
 
     /** How long a child may take to be gone after map returned: waitFor() makes it none. */
     private static final Duration GONE = Duration.ofSeconds(1);
-    /** Far more than the solution needs, even starting JVMs on a busy machine. */
     /** How soon a dead worker must be reported. */
     private static final Duration AT_ONCE = Duration.ofSeconds(3);
+    /** Far more than the solution needs, even starting JVMs on a busy machine. */
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     /** {@code count} random numbers, each small enough to take a child a few milliseconds. */
@@ -59,7 +61,13 @@ class ProcessPoolTest {
 
     /** map, on a thread of its own, failing if it is not done within {@link #BOUND}. */
     private static List<WorkResult> mapWithin(ProcessPool pool, List<Long> numbers, String hang) throws Exception {
-        Optional<List<WorkResult>> results = Threads.callWithin(BOUND, () -> pool.map(numbers));
+        return mapWithin(numbers, () -> pool.map(numbers), hang);
+    }
+
+    /** {@code map}, a call of map(numbers), on a thread of its own, failing if it is not done within {@link #BOUND}. */
+    private static List<WorkResult> mapWithin(List<Long> numbers, Callable<List<WorkResult>> map, String hang)
+            throws Exception {
+        Optional<List<WorkResult>> results = Threads.callWithin(BOUND, map);
         return results.orElseThrow(() -> new AssertionError("map(" + numbers.size() + " numbers) was not done after "
                 + BOUND.toSeconds() + " s: " + hang));
     }
@@ -106,15 +114,45 @@ class ProcessPoolTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     @Points(2)
-    @DisplayName("no child is left running when map returns")
+    @DisplayName("20,000 numbers through 2 children: every answer, though they fill a pipe many times over")
+    void manyNumbersDoNotFillThePipes() throws Exception {
+        // Long numbers of nothing (n < 0: the sum of nothing, 0): cheap to compute, 20 bytes each way.
+        // A pipe holds 64 KB: a few thousand of them, in either direction.
+        SplittableRandom random = new SplittableRandom();
+        List<Long> numbers = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            numbers.add(i % 100 == 0 ? random.nextLong(1_000) : random.nextLong(Long.MIN_VALUE, -1_000_000_000_000_000_000L));
+        }
+        try (ChildProcesses children = new ChildProcesses()) {
+            long start = System.nanoTime();
+            List<WorkResult> results = mapWithin(new ProcessPool(2), numbers, "were all of a worker's numbers written"
+                    + " before any answer was read? A pipe holds only 64 KB: a worker whose answers nobody reads"
+                    + " stops, then stops reading its numbers, and the writer waits for ever. Read each answer before"
+                    + " writing the next number (or read on another thread while writing)");
+            Measure.log("20,000 numbers", (System.nanoTime() - start) / 1_000_000 + " ms");
+            assertResults("map(20,000 numbers) with 2 processes", numbers, results);
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Points(2)
+    @DisplayName("no child is left running when map returns: every worker has exited")
     void noChildLeftRunning() throws Exception {
         List<Long> numbers = numbers(new SplittableRandom(), 6);
         try (ChildProcesses children = new ChildProcesses()) {
-            assertResults("map(6 numbers) with 2 processes", numbers,
-                    mapWithin(new ProcessPool(2), numbers, "does every worker get numbers?"));
+            AtomicReference<List<ChildProcesses.Child>> aliveAtReturn = new AtomicReference<>();
+            assertResults("map(6 numbers) with 2 processes", numbers, mapWithin(numbers, () -> {
+                List<WorkResult> results = new ProcessPool(2).map(numbers);
+                aliveAtReturn.set(children.alive()); // the moment map returned
+                return results;
+            }, "does every worker get numbers?"));
             assertThat(children.children()).as("child processes started by map").isNotEmpty();
+            assertThat(aliveAtReturn.get()).as("workers still running at the moment map returned: close each worker's"
+                    + " input (a worker exits at the end of its input) and waitFor() it before returning; closing"
+                    + " its input alone does not wait for it to exit").isEmpty();
             Eventually.within(GONE, "workers still running after map returned: close each worker's input (a worker"
                     + " exits at the end of its input) and waitFor() it before returning",
                     () -> assertThat(children.alive()).isEmpty());
@@ -122,7 +160,7 @@ class ProcessPoolTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     @Points(2)
     @DisplayName("a worker killed while computing: an exception naming its number, at once, and no child left")
     void killedWorkerIsReported() throws Exception {
@@ -171,7 +209,7 @@ class ProcessPoolTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     @Points(1)
     @DisplayName("bad arguments are refused, naming the argument; no numbers, no child")
     void badArgumentsAreRefused() {

@@ -35,6 +35,21 @@ class ParallelFinderTest {
         return lines;
     }
 
+    /** {@code lines}, each get() of which {@code watched} records. */
+    private static List<String> watchedLines(List<String> lines, Watched watched) {
+        return new AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return watched.call(() -> lines.get(index));
+            }
+
+            @Override
+            public int size() {
+                return lines.size();
+            }
+        };
+    }
+
     private static List<String> expected(List<String> lines, String term) {
         return lines.stream().filter(line -> line.contains(term)).toList();
     }
@@ -49,7 +64,8 @@ class ParallelFinderTest {
                     + ") overflowed the stack: tasks went on splitting ranges that were short enough. "
                     + (threshold == 1 ? "A range of one line must be searched directly: is it to - from <= threshold?"
                             : threshold == Integer.MAX_VALUE ? "Does from + threshold overflow an int? Compare to -"
-                                    + " from with the threshold" : "Is the threshold comparison the right way round?"));
+                                    + " from with the threshold" : "Is the threshold comparison the right way round,"
+                                    + " and is each range split into two halves, not one line peeled off at a time?"));
         }
     }
 
@@ -105,17 +121,7 @@ class ParallelFinderTest {
         SplittableRandom random = new SplittableRandom();
         List<String> lines = play(random, 200_000);
         Watched watched = new Watched();
-        List<String> watchedLines = new AbstractList<>() {
-            @Override
-            public String get(int index) {
-                return watched.call(() -> lines.get(index));
-            }
-
-            @Override
-            public int size() {
-                return lines.size();
-            }
-        };
+        List<String> watchedLines = watchedLines(lines, watched);
         ForkJoinPool pool = new ForkJoinPool(Watched.WORKERS);
         List<String> found = Watched.inPool(pool, Duration.ofSeconds(10), "find(200,000 lines) in a pool",
                 () -> find(watchedLines, "slings", 1_000));
@@ -127,6 +133,37 @@ class ParallelFinderTest {
 
     @Test
     @Order(4)
+    @Points(2)
+    @DisplayName("200,000 lines at threshold 1000 are split in halves: the tasks nest about log2(200) deep, not one per part")
+    void rangesAreHalved() throws Exception {
+        List<String> lines = play(new SplittableRandom(), 200_000);
+        Watched watched = new Watched();
+        List<String> found = Watched.inPool(new ForkJoinPool(Watched.WORKERS), Duration.ofSeconds(10),
+                "find(200,000 lines) in a pool", () -> find(watchedLines(lines, watched), "arrows", 1_000));
+        assertThat(found).as("find(200,000 lines, \"arrows\", threshold 1000)").isEqualTo(expected(lines, "arrows"));
+        watched.assertHalved("find(200,000 lines, threshold 1000)", 200);
+    }
+
+    @Test
+    @Order(5)
+    @Points(1)
+    @DisplayName("a range of at most threshold lines is searched directly, by one worker: thresholds 200,000 and Integer.MAX_VALUE")
+    void rangeWithinThresholdIsNotSplit() throws Exception {
+        List<String> lines = play(new SplittableRandom(), 200_000);
+        for (int threshold : new int[] {lines.size(), Integer.MAX_VALUE}) {
+            Watched watched = new Watched();
+            List<String> found = Watched.inPool(new ForkJoinPool(Watched.WORKERS), Duration.ofSeconds(10),
+                    "find(200,000 lines) in a pool", () -> find(watchedLines(lines, watched), "sea", threshold));
+            assertThat(found).as("find(200,000 lines, \"sea\", threshold %d)", threshold).isEqualTo(expected(lines, "sea"));
+            assertThat(watched.callsByThread()).as("threads of a pool of %d that read lines for find(200,000 lines,"
+                    + " threshold %d) (%s): a range no longer than the threshold is searched directly, by the one"
+                    + " thread that computes its task. Is the threshold the one given, or a number of your own?",
+                    Watched.WORKERS, threshold, watched.describe()).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(6)
     @Points(1)
     @DisplayName("bad arguments are refused, naming the argument")
     void badArgumentsAreRefused() {

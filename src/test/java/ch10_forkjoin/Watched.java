@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
+import kit.KitExtension;
 import kit.Measure;
 
 /**
@@ -26,20 +28,63 @@ final class Watched {
 
     /** Workers of the test's pool: more than two, so that stealing shows on one CPU as on two. */
     static final int WORKERS = 3;
+    /** A thread with less than this share of the CPU time did not take a real part in the work. */
+    static final double PART = 0.05;
+    /** Threads computing at the same time are RUNNABLE together in most samples they could be; taking turns, in almost none. */
+    static final double AT_ONCE = 0.5;
+
+    /** One call in this many has its stack looked at: enough to see every leaf of the tests' sizes, cheap enough. */
+    private static final int NESTING_SAMPLE = 1024;
+    private static final StackWalker STACK = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final Map<Thread, LongAdder> calls = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final ThreadLocal<long[]> count = ThreadLocal.withInitial(() -> new long[1]); // per thread: no contention
+    private final AtomicInteger maxNesting = new AtomicInteger();
 
     /** Records one call on the current thread, around {@code body}. */
     <T> T call(java.util.function.Supplier<T> body) {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        if (++count.get()[0] % NESTING_SAMPLE == 0) {
+            maxNesting.accumulateAndGet(nesting(), Math::max);
+        }
         try {
             calls.computeIfAbsent(Thread.currentThread(), t -> new LongAdder()).increment();
             return body.get();
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** How many fork/join tasks' compute() are on the current thread's stack, one inside the other. */
+    private static int nesting() {
+        return STACK.walk(frames -> (int) frames.filter(frame -> frame.getMethodName().equals("compute")
+                && ForkJoinTask.class.isAssignableFrom(frame.getDeclaringClass())).count());
+    }
+
+    /**
+     * The deepest that tasks' compute() were nested on one thread, in the calls looked at. A task split
+     * into halves until its parts are leaves nests about log2(leaves) deep; a chain that peels one
+     * part at a time, one level per part.
+     */
+    int maxNesting() {
+        return maxNesting.get();
+    }
+
+    /**
+     * The tasks must have nested no deeper than halving makes them for {@code leaves} leaves, with
+     * room for a worker that, waiting in join(), runs a task of the same tree.
+     */
+    void assertHalved(String what, int leaves) {
+        int height = 32 - Integer.numberOfLeadingZeros(leaves - 1); // ceil(log2(leaves))
+        int bound = 5 * (height + 1);
+        Measure.log("nesting: " + what, "tasks nested " + maxNesting() + " deep, at most " + bound + " allowed");
+        assertThat(maxNesting()).as("how deep the tasks' compute() calls were nested on one thread in %s: %d. About"
+                + " %d leaves of the threshold's size, halved again and again, nest about %d deep (at most %d here):"
+                + " is each range split into two halves, at from + (to - from) / 2? A chain that peels one part off"
+                + " the range at a time nests once per part", what, maxNesting(), leaves, height + 1, bound)
+                .isPositive().isLessThanOrEqualTo(bound);
     }
 
     /** The most calls that were in progress at the same moment. */
@@ -92,9 +137,17 @@ final class Watched {
 
     /**
      * Runs {@code body} as a task of {@code pool}, at most {@code bound}, then shuts the pool down.
-     * What the body throws is rethrown as it is.
      */
     static <T> T inPool(ForkJoinPool pool, Duration bound, String what, Body<T> body) throws Exception {
+        try {
+            return run(pool, bound, what, body);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Runs {@code body} as a task of {@code pool}, at most {@code bound}; what it throws is rethrown as it is. */
+    static <T> T run(ForkJoinPool pool, Duration bound, String what, Body<T> body) throws Exception {
         try {
             return pool.submit(() -> body.run()).get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException failed) {
@@ -104,10 +157,9 @@ final class Watched {
             }
             throw (Error) cause;
         } catch (TimeoutException late) {
+            KitExtension.requestFreshJvm("a fork/join task of the test's pool may still be running");
             throw new AssertionError(what + " was not done after " + bound.toSeconds() + " s in a fork/join pool of "
                     + WORKERS + " workers");
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

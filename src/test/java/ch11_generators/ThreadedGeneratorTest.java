@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import kit.Arguments;
 import kit.Blocking;
 import kit.Eventually;
@@ -26,6 +27,8 @@ class ThreadedGeneratorTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
     /** How long "nothing more happens" is watched for. */
     private static final Duration QUIET = Duration.ofMillis(250);
+    /** How long a body's cleanup takes after close() interrupted it. */
+    private static final Duration CLEAN_UP = Duration.ofMillis(300);
 
     /** What the body saw: its thread, how many values it emitted, whether it started and ended. */
     private final AtomicReference<Thread> bodyThread = new AtomicReference<>();
@@ -156,10 +159,21 @@ class ThreadedGeneratorTest {
     @Test
     @Order(6)
     @Points(2)
-    @DisplayName("close() stops a body that would go on for ever and leaves no thread, also when the consumer stops early")
+    @DisplayName("close() stops a body that would go on for ever and returns once it has ended, also when the consumer stops early")
     void closeStopsTheBody() {
         List<Integer> taken = new ArrayList<>();
-        try (ThreadedGenerator<Integer> generator = counting(-1)) {
+        // A body that takes a while to clean up once interrupted: close() returns only after that.
+        ThreadedGenerator<Integer> slowToEnd = generator(out -> {
+            try {
+                for (int i = 1; ; i++) {
+                    emitted.incrementAndGet();
+                    out.emit(i);
+                }
+            } finally {
+                LockSupport.parkNanos(CLEAN_UP.toNanos()); // its cleanup, after the interrupt
+            }
+        });
+        try (ThreadedGenerator<Integer> generator = slowToEnd) {
             while (taken.size() < 3 && generator.hasNext()) {
                 taken.add(generator.next()); // the consumer stops early, as in a for loop with break
             }
@@ -170,7 +184,9 @@ class ThreadedGeneratorTest {
         Thread thread = bodyThread.get();
         assertThat(thread.isAlive()).as("the body's thread alive after close() returned: interrupt it (its emit()"
                 + " then throws InterruptedException) and join it").isFalse();
-        assertThat(ended).as("the body ended (its finally ran) by the time close() returned").isTrue();
+        assertThat(ended).as("the body ended (its finally, which takes %d ms, ran to its end) by the time close()"
+                + " returned: close() interrupts the body's thread and then waits for it with join()",
+                CLEAN_UP.toMillis()).isTrue();
 
         started.set(false);
         ThreadedGenerator<Integer> unused = counting(3);
@@ -182,14 +198,16 @@ class ThreadedGeneratorTest {
     @Test
     @Order(7)
     @Points(1)
-    @DisplayName("a null body is refused, naming the argument; close() twice is harmless")
+    @DisplayName("a null body is refused, naming the argument; after close(), even twice, no value is left")
     void nullBodyAndCloseTwice() {
         Arguments.assertRefused("new ThreadedGenerator(null)", NullPointerException.class, "body",
                 () -> new ThreadedGenerator<Integer>(null));
         ThreadedGenerator<Integer> generator = counting(-1);
         assertThat(generator.next()).isEqualTo(1);
+        assertThat(generator.hasNext()).as("hasNext() with value 2 emitted").isTrue();
         generator.close();
         generator.close();
-        assertThat(generator.hasNext()).as("hasNext() after close()").isFalse();
+        assertThat(generator.hasNext()).as("hasNext() after close(), though value 2 had been taken from the body"
+                + " by the hasNext() before: a closed generator has no next value, whatever it held").isFalse();
     }
 }
