@@ -63,7 +63,10 @@ final class Submission {
                 continue; // the kit's own file, unchanged
             }
             String declared = Compilation.packageOf(file);
-            if (!chapters.contains(declared)) {
+            if (declared == null) {
+                notes.add("ignored " + shown + ": a syntax error before its package line hides which chapter it is for;"
+                        + " compile it yourself to see the error");
+            } else if (!chapters.contains(declared)) {
                 notes.add("ignored " + shown + ": it declares " + (declared.isEmpty() ? "no package" : "package " + declared)
                         + ", and only a chapter's package (" + String.join(", ", chapters) + ") is graded");
             } else if (!SourceVersion.isName(name)) {
