@@ -16,7 +16,8 @@ public class ThreadSums {
      * @return the sums, in the order of {@code numbers}, whatever order they are computed in
      * @throws NullPointerException if {@code numbers} or one of its numbers is null
      * @throws IllegalArgumentException if {@code threads} is less than 1
-     *     <p>Every thread it started has ended when it returns.
+     *     <p>No thread it started is left when it returns: its pool is shut down ({@code close()}, as
+     *     try-with-resources calls it, also waits for the threads to end; {@code shutdown()} alone does not).
      */
     public static List<Long> compute(List<Long> numbers, int threads) {
         throw new UnsupportedOperationException("TODO: submit one task per number to a fixed pool of threads, read the futures in input order, shut the pool down");

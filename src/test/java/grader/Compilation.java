@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.util.JavacTask;
+import com.sun.source.util.TaskEvent;
+import com.sun.source.util.TaskListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -43,6 +49,8 @@ final class Compilation {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ERRORS_SHOWN = 4;
+    /** Beside compiled classes: their {@link #api}, which decides whether what was compiled against them is still good. */
+    private static final String API = ".api";
 
     /** An implementation of one chapter, compiled. {@code problems}: exercise class name to why it did not compile. */
     record Implementation(String chapter, Path classes, Map<String, String> problems, List<String> ignored) {
@@ -54,6 +62,12 @@ final class Compilation {
 
     private final Kit kit;
     private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    /**
+     * One file manager per compiling thread, kept: it reads each library jar's index once, not at
+     * every compile (a watch-mode save, each mutant). Directories are listed afresh at each compile.
+     */
+    private final ThreadLocal<StandardJavaFileManager> fileManagers = ThreadLocal.withInitial(
+            () -> javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8));
 
     Compilation(Kit kit) {
         this.kit = kit;
@@ -176,22 +190,27 @@ final class Compilation {
             return simple + " is a class of the kit's tests; yours is not used";
         }
         String declared = packageOf(file);
-        if (!chapter.equals(declared)) {
+        if (declared != null && !chapter.equals(declared)) {
             return "declares " + (declared.isEmpty() ? "no package" : "package " + declared) + ", not " + chapter;
         }
         return null;
     }
 
-    /** The package a source file declares, read by the compiler's own parser ("" for none). */
+    /**
+     * The package a source file declares, read by the compiler's own parser ("" for none), or null
+     * when a syntax error hides it: then the file is compiled, and the compiler's message says what is wrong.
+     */
     static String packageOf(Path file) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
-            JavacTask task = (JavacTask) javac.getTask(null, files, d -> { }, List.of("-proc:none"), null,
-                    files.getJavaFileObjects(file));
+            boolean[] errors = {false};
+            JavacTask task = (JavacTask) javac.getTask(null, files, d -> errors[0] |= d.getKind() == Diagnostic.Kind.ERROR,
+                    List.of("-proc:none"), null, files.getJavaFileObjects(file));
             for (CompilationUnitTree unit : task.parse()) {
-                return unit.getPackageName() == null ? "" : unit.getPackageName().toString();
+                String declared = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
+                return errors[0] && declared.isEmpty() ? null : declared;
             }
-            return "";
+            return errors[0] ? null : "";
         }
     }
 
@@ -213,18 +232,33 @@ final class Compilation {
         }
         Map<String, String> problems = new LinkedHashMap<>();
         List<Path> remaining = new ArrayList<>(sources);
+        java.util.TreeSet<String> api = new java.util.TreeSet<>();
         while (true) {
             clean(out);
+            api.clear();
             if (remaining.isEmpty()) {
                 break;
             }
             DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
             boolean ok;
-            try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+            {
+                StandardJavaFileManager files = fileManagers.get();
                 List<String> args = new ArrayList<>(options);
                 args.addAll(List.of("-classpath", Kit.join(classpath), "-sourcepath", out.resolve(".none").toString(),
                         "-d", out.toString()));
-                ok = javac.getTask(null, files, diagnostics, args, null, files.getJavaFileObjectsFromPaths(remaining)).call();
+                JavacTask task = (JavacTask) javac.getTask(null, files, diagnostics, args, null,
+                        files.getJavaFileObjectsFromPaths(remaining));
+                task.addTaskListener(new TaskListener() {
+                    @Override
+                    public void finished(TaskEvent e) {
+                        if (e.getKind() == TaskEvent.Kind.ANALYZE && e.getTypeElement() != null) {
+                            StringBuilder text = new StringBuilder();
+                            api(e.getTypeElement(), text);
+                            api.add(text.toString());
+                        }
+                    }
+                });
+                ok = task.call();
             }
             if (ok) {
                 break;
@@ -256,8 +290,31 @@ final class Compilation {
         }
         Files.createDirectories(out);
         JSON.writeValue(problemsFile.toFile(), problems);
+        Files.writeString(out.resolve(API), String.join("", api));
         Files.writeString(keyFile, key);
         return problems;
+    }
+
+    /**
+     * What code compiled against a class can see of it, in words: each type and member with its
+     * modifiers, type, annotations and constant value, never a method's body. Code compiled against
+     * classes with the same account needs no compiling again when they change.
+     */
+    private static void api(Element e, StringBuilder out) {
+        out.append(e.getKind()).append(' ').append(e.getModifiers()).append(' ').append(e.getAnnotationMirrors()).append(' ')
+                .append(e.getSimpleName()).append(' ').append(e.asType());
+        if (e instanceof TypeElement t) {
+            out.append(" : ").append(t.getSuperclass()).append(' ').append(t.getInterfaces()).append(' ')
+                    .append(t.getPermittedSubclasses());
+        } else if (e instanceof ExecutableElement m) {
+            out.append(" throws ").append(m.getThrownTypes()).append(" default ").append(m.getDefaultValue());
+        } else if (e instanceof VariableElement v) {
+            out.append(" = ").append(v.getConstantValue());
+        }
+        out.append('\n');
+        for (Element member : e.getEnclosedElements()) {
+            api(member, out);
+        }
     }
 
     /** The compiler's errors for one file as a student reads them: file, line, error, the line itself. */
@@ -298,7 +355,9 @@ final class Compilation {
             sha.update(String.join(" ", options).getBytes(StandardCharsets.UTF_8));
             for (Path p : classpath) {
                 sha.update(p.toString().getBytes(StandardCharsets.UTF_8));
-                sha.update(stamp(p).getBytes(StandardCharsets.UTF_8));
+                // Classes compiled here count by what they show (a change inside a method body recompiles nothing else).
+                Path api = p.resolve(API);
+                sha.update((Files.isRegularFile(api) ? "api " + Files.readString(api) : stamp(p)).getBytes(StandardCharsets.UTF_8));
             }
             for (Path s : sources) {
                 sha.update(s.toString().getBytes(StandardCharsets.UTF_8));

@@ -64,8 +64,10 @@ public final class Grade implements Callable<Integer> {
                         + " waits for it to end.");
                 lock = channel.lock();
             }
-            try (java.nio.channels.FileLock held = lock) {
+            try {
                 return grade(out);
+            } finally {
+                lock.release();
             }
         }
     }
@@ -110,6 +112,9 @@ public final class Grade implements Callable<Integer> {
             }
             Grading.Graded graded = grading.run(label, prepared, out, order, console, started);
             Reports.write(graded.board(), out, box.describe());
+            if (implementations.equals("exercises") && results == null) {
+                Progress.of(basedir).record(graded.board()); // the student's own run: watch mode counts it too
+            }
             String title = "Threadwork scoreboard: " + implementations + (options.chapter.isBlank() ? "" : ", " + options.chapter)
                     + (exercises.isEmpty() ? "" : ", " + String.join(", ", exercises));
             long pageStarted = System.nanoTime();

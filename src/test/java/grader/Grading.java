@@ -32,6 +32,7 @@ final class Grading {
     private final Compilation compilation;
     private final List<Path> alsoHidden = new ArrayList<>();
     private Path jcstressReports;
+    private Supervisor.Ready ready;
 
     Grading(Kit kit, Sandbox sandbox) {
         this.kit = kit;
@@ -134,6 +135,23 @@ final class Grading {
         return hidden;
     }
 
+    /**
+     * Starts the test JVM of the next {@link #run} of {@code label} in {@code work} now (watch mode,
+     * between saves); the one started before, if unused, is ended.
+     */
+    void startAhead(String label, Path work) throws IOException {
+        endReady();
+        ready = Supervisor.Ready.start(kit, sandbox, work, answers(label), jcstressReports);
+    }
+
+    /** Ends the test JVM started ahead, if any. */
+    void endReady() {
+        if (ready != null) {
+            ready.close();
+            ready = null;
+        }
+    }
+
     /** Runs what was prepared and scores it; the console shows each test as it finishes. */
     Graded run(String label, Prepared prepared, Path work, String order, PrintStream console, long started)
             throws IOException, InterruptedException {
@@ -148,12 +166,19 @@ final class Grading {
         Map<String, Outcome> outcomes = new LinkedHashMap<>(prepared.failedToCompile());
         List<String> tampering = new ArrayList<>();
         if (console != null) {
+            // The compiler's file, line and error under the first test it fails, its first line under the others.
+            Set<String> shown = new java.util.HashSet<>();
             prepared.failedToCompile().forEach((id, o) -> prepared.plan().stream().filter(t -> t.id().equals(id)).findFirst()
-                    .ifPresent(t -> console.println("  FAIL " + t.title() + "\n         " + o.hint())));
+                    .ifPresent(t -> console.println("  FAIL " + t.title() + "\n" + o.message().lines()
+                            .limit(shown.add(o.message()) ? Supervisor.MESSAGE_LINES_SHOWN : 1)
+                            .map(l -> "         " + l).collect(java.util.stream.Collectors.joining("\n")))));
         }
         if (!runnable.isEmpty()) {
+            Supervisor.Ready jvm = ready;
+            ready = null;
             Supervisor.Result result = new Supervisor(kit, sandbox, work, order, console, answers(label))
-                    .keepJcstressReports(jcstressReports).run(List.of(new Supervisor.Run(0, label, prepared.classpath(), runnable, false)));
+                    .keepJcstressReports(jcstressReports).startedAhead(jvm)
+                    .run(List.of(new Supervisor.Run(0, label, prepared.classpath(), runnable, false)));
             outcomes.putAll(result.of(0));
             tampering.addAll(result.tampering());
         }

@@ -97,6 +97,7 @@ final class PackagingCheck {
             Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480);
             gradescopeZip(source);
             workflow(source.resolve(Edition.NAME));
+            watch(source.resolve(Edition.NAME));
             Map<String, Path> submissions = submissions();
             // Two streams side by side, one per CPU, as the self-check grades: the hostile submissions in
             // a second /autograder of their own, everything else in this one.
@@ -297,6 +298,80 @@ final class PackagingCheck {
         Files.writeString(edition.resolve("target/autograder/java"), Path.of(System.getProperty("java.home"), "bin", "java") + "\n");
         report("GitHub Actions: the workflow's steps in a fresh edition: ./mvnw -B test graded the stubs, the job summary"
                 + " is summary.md, green on lost points unless THREADWORK_FAIL_ON_LOST_POINTS, red when not graded", started);
+    }
+
+    /**
+     * Watch mode in a copy of that edition, as a student uses it: {@code ./mvnw -q test -Pwatch}
+     * grades the stub, a save of the solution is graded again with full points, {@code quit} ends it.
+     */
+    private void watch(Path edition) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Path copy = work.resolve("watch").resolve(Edition.NAME);
+        copyTree(edition, copy);
+        Path log = work.resolve("watch.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of("./mvnw", "-q", "-B", "test", "-Pwatch", "-Dexercise=" + EXERCISE))
+                .directory(copy.toFile()).redirectErrorStream(true);
+        // The grader's environment as it is (an older java may come first on its PATH), Maven on this JDK.
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("MAVEN_ARGS");
+        Process process = builder.start();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread pump = new Thread(() -> {
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    Files.writeString(log, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process is gone
+            }
+        }, "packaging-watch");
+        pump.setDaemon(true);
+        pump.start();
+        try {
+            int possible = Plan.parse(CHAPTER, kit.src("src", "test", "java", CHAPTER, EXERCISE + "Test.java")).stream()
+                    .filter(Planned::graded).mapToInt(Planned::points).sum();
+            String stub = result(lines, 300);
+            expect(stub != null && stub.strip().startsWith("0/" + possible + " points"), "./mvnw -q test -Pwatch in the student"
+                    + " edition did not grade the stub of " + EXERCISE + " (saw " + stub + "; log: " + log + ")");
+            long saved = System.nanoTime();
+            Files.writeString(copy.resolve("exercises").resolve(CHAPTER).resolve(EXERCISE + ".java"),
+                    Files.readString(kit.src("solutions", CHAPTER, EXERCISE + ".java")));
+            String solved = result(lines, 120);
+            double seconds = (System.nanoTime() - saved) / 1e9;
+            expect(solved != null && solved.strip().startsWith(possible + "/" + possible + " points") && solved.endsWith(": done"),
+                    "watch mode in the student edition did not grade a saved solution of " + EXERCISE + " with full points (saw "
+                            + solved + "; log: " + log + ")");
+            try {
+                process.getOutputStream().write("quit\n".getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+            } catch (IOException gone) {
+                // it ended already; the next check says how
+            }
+            expect(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "watch mode did not end on quit (log: "
+                    + log + ")");
+            Path progress = copy.resolve(".threadwork/progress.json");
+            expect(Files.exists(progress) && Files.readString(progress).contains("\"" + CHAPTER + "/" + EXERCISE + "\" : \"done\""),
+                    "watch mode did not count " + EXERCISE + " as done in .threadwork/progress.json");
+            report(String.format("watch mode in the edition: ./mvnw -q test -Pwatch graded the stub, a saved solution in %.1f s"
+                    + " (full points), quit ended it", seconds), started);
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /** The next "points" line watch mode prints, or null if none comes within {@code seconds}. */
+    private static String result(java.util.concurrent.BlockingQueue<String> lines, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (long left = seconds; left > 0; left = TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())) {
+            String line = lines.poll(left, TimeUnit.SECONDS);
+            if (line != null && line.contains(" points (")) {
+                return line;
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- submissions
@@ -616,15 +691,7 @@ final class PackagingCheck {
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> environment = builder.environment();
-        String path = environment.getOrDefault("PATH", "/usr/bin:/bin");
-        String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
-        environment.clear();
-        // The JDK first on the PATH, as actions/setup-java and setup.sh leave it.
-        environment.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + path);
-        environment.put("HOME", home);
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
-        environment.putAll(env);
+        cleanEnvironment(builder.environment(), env);
         Process process = builder.start();
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -633,6 +700,17 @@ final class PackagingCheck {
             return -1;
         }
         return process.exitValue();
+    }
+
+    /** PATH, HOME, JAVA_HOME and {@code env} only, the JDK first on the PATH, as actions/setup-java and setup.sh leave it. */
+    private static void cleanEnvironment(Map<String, String> environment, Map<String, String> env) {
+        String path = environment.getOrDefault("PATH", "/usr/bin:/bin");
+        String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
+        environment.clear();
+        environment.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + path);
+        environment.put("HOME", home);
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.putAll(env);
     }
 
     private static void write(Path file, String text) throws IOException {

@@ -187,7 +187,7 @@ public final class SelfCheck implements Callable<Integer> {
             long began = System.nanoTime();
             hostile(kit, box, grading, chapters, told); // grading compiles nothing else by now
             phases.put("hostile submissions", (System.nanoTime() - began) / 1e9);
-            if (chapter.isBlank()) {
+            if (chapter.isBlank() || chapter.equals(PackagingCheck.CHAPTER)) { // the chapter it grades throughout
                 began = System.nanoTime();
                 List<String> found = new ArrayList<>();
                 int passed = new PackagingCheck(kit, told).check(found); // what students and grading platforms get

@@ -74,7 +74,10 @@ final class Submission {
                 continue; // the kit's own file, unchanged
             }
             String declared = Compilation.packageOf(file);
-            if (!graded.contains(declared)) {
+            if (declared == null) {
+                notes.add("ignored " + shown + ": a syntax error before its package line hides which chapter it is for;"
+                        + " compile it yourself to see the error");
+            } else if (!graded.contains(declared)) {
                 notes.add("ignored " + shown + ": it declares " + (declared.isEmpty() ? "no package" : "package " + declared)
                         + ", and only " + packages(graded) + " is graded");
             } else if (!SourceVersion.isName(name)) {

@@ -55,7 +55,7 @@ final class Supervisor {
      */
     static final double OTHERS_BUSY = 0.25;
     /** Lines of a failure's message shown on the console. */
-    private static final int MESSAGE_LINES_SHOWN = 40;
+    static final int MESSAGE_LINES_SHOWN = 40;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -72,6 +72,43 @@ final class Supervisor {
         }
     }
 
+    /**
+     * A test JVM started ahead, for watch mode: it loads the libraries while the student types, and
+     * waits for its spec. It is started as every test JVM is (the same sandbox, class path and hidden
+     * folders) and serves one attempt only: after it has run code of a submission it is killed like
+     * any other, so nothing a run leaves behind reaches the next.
+     */
+    static final class Ready implements AutoCloseable {
+
+        final Path scratch;
+        final Process process;
+        final String nonce;
+        final List<Path> hidden;
+
+        private Ready(Path scratch, Process process, String nonce, List<Path> hidden) {
+            this.scratch = scratch;
+            this.process = process;
+            this.nonce = nonce;
+            this.hidden = hidden;
+        }
+
+        /** Starts one in {@code work}, hiding {@code hidden} from it. */
+        static Ready start(Kit kit, Sandbox sandbox, Path work, List<Path> hidden, Path jcstressReports) throws IOException {
+            Path scratch = sandbox.scratch(work.resolve("scratch-ready"));
+            String nonce = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+            Process process = startJvm(kit, sandbox, scratch, hidden, null, jcstressReports);
+            process.getOutputStream().write((nonce + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+            return new Ready(scratch, process, nonce, List.copyOf(hidden));
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
     private final Kit kit;
     private final Sandbox sandbox;
     private final Path work;
@@ -80,6 +117,7 @@ final class Supervisor {
     private final Path log;
     private final List<Path> hidden;
     private Path jcstressReports;
+    private Ready ready;
 
     /**
      * @param work where the test JVMs' specs, log and scratch directories go
@@ -102,6 +140,19 @@ final class Supervisor {
      */
     Supervisor keepJcstressReports(Path dir) {
         this.jcstressReports = dir;
+        return this;
+    }
+
+    /**
+     * The first attempt uses {@code jvm} (started by {@link Ready#start} with the same hidden
+     * folders) instead of starting a JVM; it is ended with the attempt, whatever happens.
+     */
+    Supervisor startedAhead(Ready jvm) {
+        if (jvm != null && (!jvm.process.isAlive() || !jvm.hidden.equals(hidden))) {
+            jvm.close(); // it died, or the folders to hide changed since it started: a JVM of our own
+            jvm = null;
+        }
+        ready = jvm;
         return this;
     }
 
@@ -157,13 +208,43 @@ final class Supervisor {
         return new Result(outcomes, tampering);
     }
 
+    /**
+     * Starts a test JVM in {@code scratch}, in the sandbox; {@code spec} null: it reads the spec's
+     * path from standard input after the nonce (started ahead).
+     */
+    private static Process startJvm(Kit kit, Sandbox sandbox, Path scratch, List<Path> hidden, Path spec,
+            Path jcstressReports) throws IOException {
+        List<Path> app = new ArrayList<>(List.of(kit.kitClasses(), kit.mainClasses()));
+        app.addAll(kit.libraries());
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + HEAP, "-XX:+UseSerialGC", "-Xshare:auto",
+                // Out of memory, it ends at once and says so: an OutOfMemoryError (the JVM reuses one
+                // object for all of them) could otherwise be caught, or turn into another exception.
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
+                "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
+        kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
+        if (jcstressReports != null) {
+            Path shown = jcstressReports.toAbsolutePath().normalize();
+            java.add("-D" + Jcstress.REPORTS_PROPERTY + "=" + (shown.startsWith(kit.basedir().toAbsolutePath())
+                    ? kit.basedir().toAbsolutePath().relativize(shown) : shown));
+        }
+        java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName()));
+        if (spec != null) {
+            java.add(spec.toString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
+        builder.environment().put("HOME", scratch.toString());
+        return builder.start();
+    }
+
     /** One test JVM, from its start to the moment everything it started is gone. */
     private final class Attempt {
 
         final int number;
         final List<Run> runs;
         final Map<Integer, Run> byIndex = new LinkedHashMap<>();
-        final String nonce = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        String nonce = HexFormat.of().formatHex(RANDOM.generateSeed(16));
         final List<Event> printed = new ArrayList<>();
         final Map<String, Event> finishedSeen = new LinkedHashMap<>();
         final Set<String> startedSeen = new LinkedHashSet<>();
@@ -192,7 +273,9 @@ final class Supervisor {
         }
 
         void start() throws IOException {
-            scratch = sandbox.scratch(work.resolve("scratch"));
+            Ready jvm = ready;
+            ready = null;
+            scratch = jvm != null ? jvm.scratch : sandbox.scratch(work.resolve("scratch"));
             journal = scratch.resolve("journal.jsonl");
             List<Child.Run> specRuns = new ArrayList<>();
             for (Run run : runs) {
@@ -206,27 +289,15 @@ final class Supervisor {
             Path spec = scratch.resolve("spec.json"); // where the test JVM can read it, whoever it runs as
             JSON.writeValue(spec.toFile(), new Child.Spec(journal.toString(), order,
                     scratch.resolve("measurements.log").toString(), specRuns));
-            List<Path> app = new ArrayList<>(List.of(kit.kitClasses(), kit.mainClasses()));
-            app.addAll(kit.libraries());
-            List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + HEAP, "-XX:+UseSerialGC", "-Xshare:auto",
-                    // Out of memory, it ends at once and says so: an OutOfMemoryError (the JVM reuses one
-                    // object for all of them) could otherwise be caught, or turn into another exception.
-                    "-XX:+ExitOnOutOfMemoryError",
-                    "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
-                    "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
-            kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
-            if (jcstressReports != null) {
-                Path shown = jcstressReports.toAbsolutePath().normalize();
-                java.add("-D" + Jcstress.REPORTS_PROPERTY + "=" + (shown.startsWith(kit.basedir().toAbsolutePath())
-                        ? kit.basedir().toAbsolutePath().relativize(shown) : shown));
+            if (jvm != null) {
+                process = jvm.process;
+                nonce = jvm.nonce;
+            } else {
+                process = startJvm(kit, sandbox, scratch, hidden, spec, jcstressReports);
             }
-            java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName(), spec.toString()));
-            ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
-            builder.environment().put("HOME", scratch.toString());
-            process = builder.start();
             try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write((nonce + "\n").getBytes(StandardCharsets.UTF_8));
+                stdin.write(((jvm != null ? "" : nonce + "\n") + (jvm != null ? spec + "\n" : ""))
+                        .getBytes(StandardCharsets.UTF_8));
             } catch (IOException ignored) {
                 // it died at once; await() sees why
             }

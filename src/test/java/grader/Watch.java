@@ -1,7 +1,5 @@
 package grader;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,14 +34,17 @@ import picocli.CommandLine.Option;
  * chapter's files recompiled, its tests run as {@code ./mvnw test} runs them, in the same sandbox,
  * so the score is the same); type {@code hint} for the lesson's section on it, {@code next} for the
  * next unfinished exercise, {@code approaches} for the other good ways once it passes, {@code quit}
- * to stop. Every grading rewrites target/grading/report.html (a reload shows it). Progress (exercises done of all) is kept in
- * {@code .threadwork/progress.json} between sessions.
+ * to stop. Every grading rewrites target/grading/report.html (a reload shows it). Progress (exercises
+ * done of all) is kept in {@code .threadwork/progress.json} between sessions, with what
+ * {@code ./mvnw test} graded ({@link Progress}). The test JVM of the next save is started while the
+ * student edits ({@link Supervisor.Ready}).
  */
 @Command(name = "watch", mixinStandardHelpOptions = true)
 public final class Watch implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** Saves closer together than this are one. */
+    private static final long QUIET_MILLIS = 300;
 
     @Option(names = "--basedir", required = true)
     Path basedir;
@@ -81,9 +81,7 @@ public final class Watch implements Callable<Integer> {
         Kit kit = Kit.fromClasspath(basedir, release, properties);
         Grading grading = new Grading(kit, Sandbox.choose(sandbox, kit.basedir()));
         List<Entry> catalogue = catalogue(kit);
-        Path progressFile = basedir.resolve(".threadwork/progress.json");
-        Map<String, String> progress = Files.exists(progressFile)
-                ? JSON.readValue(progressFile.toFile(), new TypeReference<TreeMap<String, String>>() { }) : new TreeMap<>();
+        Progress progress = Progress.of(basedir);
         Entry current = catalogue.stream().filter(e -> e.exercise().equals(exercise)).findFirst()
                 .orElseGet(() -> nextUnfinished(catalogue, progress, null));
         BlockingQueue<String> commands = new LinkedBlockingQueue<>();
@@ -102,6 +100,8 @@ public final class Watch implements Callable<Integer> {
         keyboard.start();
         out.println("Threadwork watch: save an exercise file to grade it again; type hint, next, approaches or quit (then Enter).");
         String lastFailure = null;
+        // What each exercise's chapter held when it was last graded: a save that changed nothing grades nothing.
+        Map<String, String> gradedSources = new java.util.HashMap<>();
         try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
             for (String chapter : kit.chapters()) {
                 Path dir = basedir.resolve("exercises").resolve(chapter);
@@ -111,14 +111,15 @@ public final class Watch implements Callable<Integer> {
             }
             while (true) {
                 if (current == null) {
-                    out.println("Every exercise is done: " + done(progress) + " of " + catalogue.size() + ". Well done.");
+                    out.println("Every exercise is done: " + progress.doneCount() + " of " + catalogue.size() + ". Well done.");
                     return 0;
                 }
-                lastFailure = grade(grading, current, progress, catalogue);
-                JSON.writerWithDefaultPrettyPrinter().writeValue(mkdirs(progressFile).toFile(), progress);
-                Entry next = nextUnfinished(catalogue, progress, null);
-                out.println("Progress: " + done(progress) + " of " + catalogue.size() + " exercises done."
-                        + (next == null ? "" : " Next unfinished: " + next.chapter() + " › " + next.exercise() + "."));
+                gradedSources.put(current.key(), sources(current.chapter()));
+                lastFailure = grade(grading, current, progress);
+                grading.startAhead("exercises", work()); // the next save's test JVM starts while the student reads
+                Entry next = nextUnfinished(catalogue, progress, current);
+                out.println("Progress: " + progress.doneCount() + " of " + catalogue.size() + " exercises done."
+                        + (next == null || next.equals(current) ? "" : " Type next for " + next.chapter() + " › " + next.exercise() + "."));
                 // Wait for a save or a command.
                 Entry chosen = null;
                 while (chosen == null) {
@@ -130,22 +131,49 @@ public final class Watch implements Callable<Integer> {
                             }
                             case "hint", "h" -> hint(current, lastFailure);
                             case "approaches", "a" -> approaches(current, progress);
-                            case "next", "n" -> chosen = nextUnfinished(catalogue, progress, current);
+                            case "next", "n" -> chosen = next == null ? current : next;
                             case "" -> chosen = current;
                             default -> out.println("Commands: hint, next, approaches, quit; or just save a file.");
                         }
                     }
                     WatchKey key = watcher.poll();
                     if (key != null) {
-                        chosen = saved(key, catalogue, watcher);
+                        Entry saved = saved(key, catalogue, watcher);
+                        if (saved != null && !sources(saved.chapter()).equals(gradedSources.get(saved.key()))) {
+                            chosen = saved;
+                        }
                     }
                 }
                 current = chosen;
             }
+        } finally {
+            grading.endReady();
         }
     }
 
-    /** The exercise whose file was saved, once the editor has finished writing (a short quiet spell). */
+    private Path work() {
+        return basedir.resolve("target/grading-watch");
+    }
+
+    /** A digest of the chapter's exercise files as they are now. */
+    private String sources(String chapter) throws IOException {
+        Path dir = basedir.resolve("exercises").resolve(chapter);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    crc.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                    crc.update(Files.readAllBytes(f));
+                }
+            }
+        }
+        return Long.toHexString(crc.getValue());
+    }
+
+    /**
+     * The exercise whose file was saved, once the editor has finished writing: saves that come in
+     * a quick burst (an editor's temporary file and rename, a save-all) are one.
+     */
     private Entry saved(WatchKey key, List<Entry> catalogue, WatchService watcher) throws InterruptedException {
         Entry chosen = null;
         while (key != null) {
@@ -159,22 +187,26 @@ public final class Watch implements Callable<Integer> {
                 }
             }
             key.reset();
-            key = watcher.poll(150, TimeUnit.MILLISECONDS);
+            key = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
         }
         return chosen;
     }
 
     /** Grades one exercise as ./mvnw test would; returns its first failure's message, or null. */
-    private String grade(Grading grading, Entry entry, Map<String, String> progress, List<Entry> catalogue)
-            throws IOException, InterruptedException {
+    private String grade(Grading grading, Entry entry, Progress progress) throws IOException, InterruptedException {
         long start = System.nanoTime();
         out.println();
         out.println("[" + LocalTime.now().format(CLOCK) + "] " + entry.chapter() + " › " + entry.exercise() + " ...");
         Grading.Prepared prepared = grading.prepare("exercises", basedir.resolve("exercises"), List.of(entry.chapter()),
                 Set.of(entry.exercise()));
-        Path work = basedir.resolve("target/grading-watch");
+        long compiled = System.nanoTime();
+        Path work = work();
         Files.deleteIfExists(work.resolve(Child.OBSERVATIONS)); // the page shows this run's pictures only
         Grading.Graded graded = grading.run("exercises", prepared, work, "lesson", null, start);
+        // Where a save's time went, for whoever tunes watch mode (target/grading-watch/timings.log).
+        Files.writeString(work.resolve("timings.log"), String.format("%s compile+plan %.2f s, tests %.2f s%n", entry.key(),
+                (compiled - start) / 1e9, (System.nanoTime() - compiled) / 1e9), StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Path page = ReportPage.write(graded.board(), basedir.resolve("target/grading"), work, basedir,
                 "Threadwork watch: " + entry.chapter() + " › " + entry.exercise());
         Scoreboard.ExerciseScore score = graded.board().exercises().stream().findFirst().orElse(null);
@@ -182,11 +214,10 @@ public final class Watch implements Callable<Integer> {
             out.println("  no graded test found for " + entry.exercise());
             return null;
         }
+        progress.record(graded.board());
         Scoreboard.Row first = score.firstFailure();
         out.printf("  %s/%d points (%.1f s)%s%n", Scoreboard.points(score.earned()), score.possible(),
                 (System.nanoTime() - start) / 1e9, first == null ? ": done" : "");
-        progress.put(entry.key(), first == null && graded.board().tampering().isEmpty() ? "done"
-                : Scoreboard.points(score.earned()) + "/" + score.possible());
         graded.board().notes().forEach(n -> out.println("  note: " + n));
         out.println("  report page (reload it in the browser): " + basedir.relativize(page));
         if (first == null) {
@@ -207,9 +238,9 @@ public final class Watch implements Callable<Integer> {
     }
 
     /** The other good ways to write an exercise, once it is solved (before, they would give the answer away). */
-    private void approaches(Entry entry, Map<String, String> progress) throws IOException {
+    private void approaches(Entry entry, Progress progress) throws IOException {
         out.println();
-        if (!"done".equals(progress.get(entry.key()))) {
+        if (!progress.done(entry.key())) {
             out.println("Other ways to write " + entry.exercise() + " are shown once it passes: solve it first (hint helps).");
             return;
         }
@@ -256,19 +287,16 @@ public final class Watch implements Callable<Integer> {
         section.stream().limit(30).forEach(l -> out.println("  " + l));
     }
 
-    private static Entry nextUnfinished(List<Entry> catalogue, Map<String, String> progress, Entry after) {
-        boolean passed = after == null;
-        for (Entry e : catalogue) {
-            if (passed && !"done".equals(progress.get(e.key()))) {
+    /** The first exercise not done after {@code after} in lesson order, from the start again if need be (null: all done). */
+    private static Entry nextUnfinished(List<Entry> catalogue, Progress progress, Entry after) {
+        int from = after == null ? 0 : catalogue.indexOf(after) + 1;
+        for (int i = 0; i < catalogue.size(); i++) {
+            Entry e = catalogue.get((from + i) % catalogue.size());
+            if (!progress.done(e.key())) {
                 return e;
             }
-            passed |= e.equals(after);
         }
-        return after == null ? null : nextUnfinished(catalogue, progress, null);
-    }
-
-    private static long done(Map<String, String> progress) {
-        return progress.values().stream().filter("done"::equals).count();
+        return null;
     }
 
     /** Every exercise of the kit in lesson order, read from the tests' sources (nothing compiled). */
@@ -289,8 +317,4 @@ public final class Watch implements Callable<Integer> {
                 .thenComparingInt(Entry::number).thenComparing(Entry::exercise)).toList();
     }
 
-    private static Path mkdirs(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        return file;
-    }
 }

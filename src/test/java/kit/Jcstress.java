@@ -254,7 +254,7 @@ public final class Jcstress {
         public String inWords() {
             StringBuilder out = new StringBuilder("jcstress ran " + shortName() + " " + String.format("%,d", samples) + " times:");
             String sep = " ";
-            for (Outcome o : outcomes) {
+            for (Outcome o : seen()) {
                 out.append(sep).append(String.format("\"%s\" %,d times (%.1f%%, %s: %s)", o.id(), o.count(),
                         samples == 0 ? 0.0 : 100.0 * o.count() / samples, words(o.expect()), o.description()));
                 sep = "; ";
@@ -262,11 +262,16 @@ public final class Jcstress {
             return out.append('.').toString();
         }
 
+        /** The outcomes that came up at least once: one never seen says nothing the student can act on. */
+        private List<Outcome> seen() {
+            return outcomes.stream().filter(o -> o.count() > 0).toList();
+        }
+
         /** The result table in plain words, like the one jcstress prints. */
         public String table() {
             StringBuilder out = new StringBuilder("jcstress ran " + shortName() + " " + String.format("%,d", samples)
                     + " times:");
-            for (Outcome o : outcomes) {
+            for (Outcome o : seen()) {
                 out.append(String.format("%n  %-12s %,14d times  %-24s %s", "\"" + o.id() + "\"", o.count(),
                         words(o.expect()), o.description()));
             }

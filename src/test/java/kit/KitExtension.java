@@ -52,6 +52,7 @@ public final class KitExtension implements BeforeEachCallback, AfterEachCallback
             Assumptions.assumeTrue(cpus >= needs.value(), () -> "not gradable on this machine: it needs "
                     + needs.value() + " CPUs, this machine has " + cpus);
         });
+        ThreadReport.runningTest(context.getRequiredTestClass());
         context.getStore(NS).put("threads", liveThreads());
         Observations.clear();
     }

@@ -26,6 +26,7 @@ public final class ThreadReport {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Map<Integer, String> LOCK_NAMES = new ConcurrentHashMap<>();
+    private static volatile Class<?> runningTest;
 
     private ThreadReport() {
     }
@@ -161,19 +162,29 @@ public final class ThreadReport {
         Observations.record("deadlock", Map.of("threads", threads), 1);
     }
 
-    /** What each of these threads is doing, with a few frames of its stack. */
+    /**
+     * What each of these threads is doing, with a few frames of its stack and the first frame in
+     * the exercise's code; threads doing the same thing at the same place (a pool's idle workers)
+     * are one entry, named together.
+     */
     public static String describe(Collection<Thread> threads) {
-        List<String> lines = new ArrayList<>();
-        for (Thread thread : threads) {
+        Map<String, List<String>> alike = new java.util.LinkedHashMap<>();
+        List<Thread> sorted = threads.stream().sorted(java.util.Comparator.comparing(Thread::getName)).toList();
+        for (Thread thread : sorted) {
             ThreadInfo info = THREADS.getThreadInfo(new long[] {thread.threadId()}, true, true)[0];
+            String doing;
             if (info == null) {
-                lines.add("  '" + thread.getName() + "' " + thread.getState());
-                continue;
+                doing = " " + thread.getState();
+            } else {
+                String waiting = info.getLockInfo() == null ? "" : " on " + name(info.getLockInfo())
+                        + (info.getLockOwnerName() == null ? "" : " held by '" + info.getLockOwnerName() + "'");
+                doing = " " + info.getThreadState() + waiting + where(info, 3);
             }
-            String waiting = info.getLockInfo() == null ? "" : " on " + name(info.getLockInfo())
-                    + (info.getLockOwnerName() == null ? "" : " held by '" + info.getLockOwnerName() + "'");
-            lines.add("  '" + info.getThreadName() + "' " + info.getThreadState() + waiting + where(info, 3));
+            alike.computeIfAbsent(doing, d -> new ArrayList<>()).add("'" + thread.getName() + "'");
         }
+        List<String> lines = new ArrayList<>();
+        alike.forEach((doing, names) -> lines.add("  " + (names.size() <= 3 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 2)) + " and " + (names.size() - 2) + " more threads alike") + doing));
         return String.join("\n", lines);
     }
 
@@ -188,14 +199,42 @@ public final class ThreadReport {
         return held.isEmpty() ? "no lock" : String.join(", ", held);
     }
 
+    /** The top {@code frames} frames, and the first frame of the exercise's code if it is further down. */
     private static String where(ThreadInfo info, int frames) {
         StackTraceElement[] stack = info.getStackTrace();
-        if (stack.length == 0) {
-            return "";
+        String top = Arrays.stream(stack).limit(frames).map(frame -> "\n      at " + frame).collect(Collectors.joining());
+        for (int i = frames; i < stack.length; i++) {
+            if (inExercise(stack[i])) {
+                return top + "\n      ..." + "\n      at " + stack[i];
+            }
         }
-        return Arrays.stream(stack).limit(frames)
-                .map(frame -> "\n      at " + frame)
-                .collect(Collectors.joining());
+        return top;
+    }
+
+    /** The test class that runs now (set by {@link KitExtension}): a chapter's class from elsewhere is the exercise's. */
+    static void runningTest(Class<?> test) {
+        runningTest = test;
+    }
+
+    /** A frame of the exercise's code: a class of a chapter's package that was not compiled with the tests. */
+    static boolean inExercise(StackTraceElement frame) {
+        String type = frame.getClassName();
+        int dot = type.lastIndexOf('.');
+        if (dot < 0 || !type.substring(0, dot).matches("ch\\d+_\\w+")) {
+            return false;
+        }
+        Class<?> test = runningTest;
+        try {
+            return test == null ? !type.endsWith("Test") : !java.util.Objects.equals(location(test),
+                    location(Class.forName(type, false, test.getClassLoader())));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static Object location(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        return source == null ? null : source.getLocation();
     }
 
     private static String name(LockInfo lock) {
