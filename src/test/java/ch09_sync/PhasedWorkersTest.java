@@ -70,19 +70,9 @@ class PhasedWorkersTest {
                 if (running.failure() != null) {
                     Arguments.unlessTodo(running.failure());
                 }
-                if (expected > 0 && exits.allHeld()) { // virtual threads end without a monitor to hold them by
-                    Eventually.throughout(HELD, BOUND, "run returned while the worker threads had not ended (each had"
-                            + " finished its steps, and its thread was kept from ending for a while): join the workers,"
-                            + " each thread; a latch counted down at the end of a worker's work, or an executor's"
-                            + " awaitTermination, says that the work is done, not that the thread has ended",
-                            () -> assertThat(running.isDone()).isFalse());
-                }
-                exits.close();
-                Eventually.within(BOUND, "run did not return once its workers had ended",
-                        () -> assertThat(running.isDone()).isTrue());
-                if (running.failure() != null) {
-                    throw new AssertionError("run threw " + running.failure(), running.failure());
-                }
+                exits.assertWaitedFor(running, "run", "run returned while the worker threads had not ended (each had"
+                        + " finished its steps, and its thread was kept from ending for a while)", "join the workers,"
+                        + " each thread", HELD, BOUND);
             }
             assertThat(events).as("steps run by run(%d workers, %d phases): each worker each phase, once, and all"
                     + " of them before run returns (join the workers)", workers, phases).hasSize(workers * phases);

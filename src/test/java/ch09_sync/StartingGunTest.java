@@ -70,19 +70,9 @@ class StartingGunTest {
                 if (racing.failure() != null) {
                     Arguments.unlessTodo(racing.failure());
                 }
-                if (exits.allHeld()) { // virtual threads end without a monitor to hold them by
-                    Eventually.throughout(HELD, BOUND, "race returned while the runner threads had not ended (each"
-                            + " had finished its go step, and its thread was kept from ending for a while): join them,"
-                            + " each thread; a latch counted down at the end of a runner's work, or an executor's"
-                            + " awaitTermination, says that the work is done, not that the thread has ended",
-                            () -> assertThat(racing.isDone()).isFalse());
-                }
-                exits.close();
-                Eventually.within(BOUND, "race did not return once its runners had ended",
-                        () -> assertThat(racing.isDone()).isTrue());
-                if (racing.failure() != null) {
-                    throw new AssertionError("race threw " + racing.failure(), racing.failure());
-                }
+                exits.assertWaitedFor(racing, "race", "race returned while the runner threads had not ended (each"
+                        + " had finished its go step, and its thread was kept from ending for a while)", "join them,"
+                        + " each thread", HELD, BOUND);
             }
             for (int r = 0; r < runners; r++) {
                 int runner = r;

@@ -35,7 +35,7 @@ import org.jetbrains.lincheck.Lincheck;
  */
 public final class ModelCheck {
 
-    /** The last line of the child's output: the verdict; the report is in the file named on its command line. */
+    /** How the child marks a scenario's verdict line; the scenario's report is in its file in the folder named on its command line. */
     private static final String VERDICT = "threadwork-model-check: ";
     /**
      * How much CPU time one scenario may take, the checker's start-up included: counted in CPU time,

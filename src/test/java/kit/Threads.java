@@ -255,6 +255,30 @@ public final class Threads {
             return !virtualSeen;
         }
 
+        /**
+         * For a {@code call} whose threads were given to {@link #hold}: it must not return while they are
+         * held (for {@code holding}, where each thread could be held and there was one), then, let go, it must
+         * return within {@code bound} without throwing.
+         *
+         * @param name the method, for the messages ("race")
+         * @param returned what returning early means, in words
+         * @param join what to do instead, as the message should name it
+         */
+        public void assertWaitedFor(Blocking.Call<?> call, String name, String returned, String join, Duration holding,
+                Duration bound) {
+            if (!held.isEmpty() && allHeld()) {
+                Eventually.throughout(holding, bound, returned + ": " + join + "; a latch counted down at the end of the"
+                        + " work says that the work is done, not that the thread has ended",
+                        () -> org.assertj.core.api.Assertions.assertThat(call.isDone()).isFalse());
+            }
+            close();
+            Eventually.within(bound, name + " did not return once its threads had ended",
+                    () -> org.assertj.core.api.Assertions.assertThat(call.isDone()).isTrue());
+            if (call.failure() != null) {
+                throw new AssertionError(name + " threw " + call.failure(), call.failure());
+            }
+        }
+
         /** Lets every held thread end. */
         @Override
         public void close() {
