@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +20,18 @@ import java.util.List;
  * standard error (each {@link #LINE_LENGTH} characters with its newline, see {@link #line}), then
  * exits with status {@code exit}. {@code SleepAndPrint <millis> <outLines> <errLines> <exit> <thenMillis>}
  * sleeps another {@code thenMillis} after printing, before it exits: a command that has printed
- * something by the time it runs past a timeout.
+ * something by the time it runs past a timeout. Started with {@code -D}{@value #PRINTED}{@code =<file>},
+ * it writes its process id and the time it had printed everything (in
+ * milliseconds since the epoch) into that file: the tests use it to tell code that drops output from a machine too
+ * busy to start a JVM before the timeout.
  */
 public final class SleepAndPrint {
 
     /** The length of every line it prints, its newline included. */
     public static final int LINE_LENGTH = 64;
+
+    /** The system property naming the file it reports its printing in (see above). */
+    public static final String PRINTED = "sleepandprint.printed";
 
     private SleepAndPrint() {
     }
@@ -57,6 +65,13 @@ public final class SleepAndPrint {
         Thread.sleep(millis);
         write(new FileOutputStream(FileDescriptor.out), "out", outLines);
         write(new FileOutputStream(FileDescriptor.err), "err", errLines);
+        String printed = System.getProperty(PRINTED);
+        if (printed != null) {
+            Path report = Path.of(printed);
+            Path written = Path.of(printed + ".part"); // moved into place whole: a reader never sees half of it
+            Files.writeString(written, ProcessHandle.current().pid() + " " + System.currentTimeMillis());
+            Files.move(written, report, StandardCopyOption.ATOMIC_MOVE);
+        }
         if (args.length > 4) {
             Thread.sleep(Long.parseLong(args[4]));
         }

@@ -59,10 +59,8 @@ class PoliteDownloaderTest {
     }
 
     private int inFlight(int limit, int sites) throws InterruptedException {
-        server.reset();
-        server.drawLimit(limit);
-        downloader(limit).downloadAll(DownloadChecks.quickSites(server, sites));
-        return server.maxInFlight();
+        return DownloadChecks.mostInFlight(server, limit, () -> downloader(limit).downloadAll(
+                DownloadChecks.quickSites(server, sites)));
     }
 
     @Test

@@ -73,10 +73,8 @@ class ThreadPoolDownloaderTest {
 
     /** The most requests in flight at once while {@code workers} workers download {@code sites} quick sites. */
     private int inFlight(int workers, int sites) throws InterruptedException {
-        server.reset();
-        server.drawLimit(workers);
-        downloader(workers).downloadAll(DownloadChecks.quickSites(server, sites));
-        return server.maxInFlight();
+        return DownloadChecks.mostInFlight(server, workers, () -> downloader(workers).downloadAll(
+                DownloadChecks.quickSites(server, sites)));
     }
 
     @Test
