@@ -93,11 +93,14 @@ public final class Measure {
      * The candidate's speedup over the baseline, in this run, beside a {@code reference}'s (the same
      * work done concurrently by the kit): the candidate and the reference run once to warm up the
      * code they share, then the baseline is timed once and the candidate and the reference take
-     * turns for {@code rounds}, each ratio from its best round. One baseline run is enough (it is the
-     * slow one, and a slow round only makes the ratios larger, for a wrong candidate as for a right
-     * one); the fast ones are those a busy machine can spoil, so they get several rounds.
+     * turns for {@code rounds}, and for as many again while the candidate's ratio is close below
+     * {@code enough} (past half of it: a mistake sits far lower and gets no more), each ratio from
+     * its best round. One baseline run is enough (it is the slow one,
+     * and a slow round only makes the ratios larger, for a wrong candidate as for a right one); the
+     * fast ones are those a busy machine can spoil, so they get several rounds.
      */
-    public static AgainstReference speedup(Work baseline, Work candidate, Work reference, int rounds) throws Exception {
+    public static AgainstReference speedup(Work baseline, Work candidate, Work reference, int rounds, double enough)
+            throws Exception {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1, was " + rounds);
         }
@@ -106,16 +109,22 @@ public final class Measure {
         Duration baselineTime = time(baseline);
         Duration best = null;
         Duration bestReference = null;
-        for (int i = 0; i < rounds; i++) {
+        int done = 0;
+        while (done < rounds || (done < 2 * rounds && close(new Speedup(baselineTime, best).ratio(), enough))) {
             Duration round = time(candidate);
             best = best == null || round.compareTo(best) < 0 ? round : best;
             Duration referenceRound = time(reference);
             bestReference = bestReference == null || referenceRound.compareTo(bestReference) < 0 ? referenceRound : bestReference;
+            done++;
         }
         AgainstReference measured = new AgainstReference(new Speedup(baselineTime, best),
-                new Speedup(baselineTime, bestReference), rounds);
-        recordSpeedup(measured.candidate(), bestReference, rounds);
+                new Speedup(baselineTime, bestReference), done);
+        recordSpeedup(measured.candidate(), bestReference, done);
         return measured;
+    }
+
+    private static boolean close(double ratio, double enough) {
+        return ratio < enough && ratio >= enough / 2;
     }
 
     /**
