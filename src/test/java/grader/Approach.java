@@ -24,6 +24,12 @@ import java.util.stream.Stream;
 record Approach(String chapter, String exercise, String title, String text, String code) {
 
     static final String DIR = "approaches";
+    /**
+     * What the student edition holds in place of each approaches file: every approach is a whole
+     * answer, so students get them only in an edition their instructor builds for after the deadline.
+     */
+    static final String WITHHELD = "Each of the other good ways to write this exercise is a whole answer, so this edition"
+            + " does not hold them: your instructor can give them to you once the exercise is due.";
     private static final Pattern CODE = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
     /** A short name for labels and folders: the title in lower case, words joined by '-'. */

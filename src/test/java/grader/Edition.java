@@ -42,8 +42,9 @@ public final class Edition implements Callable<Integer> {
     static final String EDITION_ONLY_END = "edition-only -->";
 
     /**
-     * Folders students get whole (less build output). exercises/ brings each chapter's
-     * approaches/ ({@link Approach}): other good answers, shown to students by design.
+     * Folders students get whole (less build output). Each chapter's approaches/ ({@link Approach})
+     * holds whole answers: in an edition for after the deadline only ({@code --with-approaches}),
+     * otherwise each file says so ({@link Approach#WITHHELD}).
      */
     static final List<String> FOLDERS = List.of("exercises", "src/main", "src/test/java", "src/test/resources", ".mvn");
     /** Files students get as they are. */
@@ -54,6 +55,9 @@ public final class Edition implements Callable<Integer> {
 
     @Option(names = "--basedir", required = true)
     Path basedir;
+
+    @Option(names = "--with-approaches", arity = "1", description = "the other good ways too: whole answers, for after the deadline")
+    boolean withApproaches;
 
     @Option(names = "--out", description = "where the edition and its zip go (default: target/edition)")
     Path out;
@@ -66,21 +70,29 @@ public final class Edition implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = (out != null ? out : basedir.resolve("target/edition")).toAbsolutePath().normalize();
         Path edition = dir.resolve(NAME);
-        build(basedir, edition);
+        build(basedir, edition, withApproaches);
         Path zip = dir.resolve(NAME + ".zip");
         zip(edition, zip, NAME);
         System.out.println("Student edition: " + basedir.toAbsolutePath().normalize().relativize(edition) + "/ ("
                 + count(edition) + " files) and " + basedir.toAbsolutePath().normalize().relativize(zip)
                 + ": the stubs, lessons, tests, kit and build, without solutions, mutants, hostile cases or notes for"
-                + " instructors.");
+                + " instructors" + (withApproaches ? "; with the approaches (whole answers: for after the deadline)."
+                : ", and without the approaches (-Dapproaches=true adds them, for after the deadline)."));
         return 0;
     }
 
     /** Writes the edition of the kit at {@code basedir} into {@code into} (emptied first). */
     static void build(Path basedir, Path into) throws IOException {
+        build(basedir, into, false);
+    }
+
+    static void build(Path basedir, Path into, boolean withApproaches) throws IOException {
         Compilation.clean(into);
         for (String folder : FOLDERS) {
             copyTree(basedir.resolve(folder), into.resolve(folder), Edition::buildOutput);
+        }
+        if (!withApproaches) {
+            withholdApproaches(into);
         }
         for (String file : FILES) {
             copyFile(basedir.resolve(file), into.resolve(file));
@@ -88,6 +100,17 @@ public final class Edition implements Callable<Integer> {
         Files.writeString(into.resolve("README.md"), readme(Files.readString(basedir.resolve("README.md"))));
         Files.writeString(into.resolve("pom.xml"), withoutKitOnly(Files.readString(basedir.resolve("pom.xml"))));
         copyFile(basedir.resolve(WORKFLOW), into.resolve(WORKFLOW_IN_EDITION));
+    }
+
+    /** Each approaches file of the edition in {@code into} replaced by a line saying why it is not there. */
+    private static void withholdApproaches(Path into) throws IOException {
+        try (Stream<Path> walk = Files.walk(into.resolve("exercises"))) {
+            for (Path file : walk.filter(p -> p.getParent().getFileName().toString().equals(Approach.DIR)
+                    && p.toString().endsWith(".md")).toList()) {
+                String exercise = file.getFileName().toString().replaceFirst("\\.md$", "");
+                Files.writeString(file, "# Other good ways to write " + exercise + "\n\n" + Approach.WITHHELD + "\n");
+            }
+        }
     }
 
     /**

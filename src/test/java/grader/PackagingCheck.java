@@ -157,30 +157,37 @@ final class PackagingCheck {
             lines.put(f, new HashSet<>(text.lines().map(String::strip).toList()));
             digests.add(text);
         }
-        List<Path> answers = new ArrayList<>();
+        // Each answer: where it is kept, its text, and the stub it is written over (its lines are given).
+        record Answer(String where, String text, Path stub) {
+        }
+        List<Answer> answers = new ArrayList<>();
         for (String dirName : List.of("solutions", Hostile.DIR)) {
             try (Stream<Path> walk = Files.walk(kit.src(dirName))) {
-                walk.filter(p -> p.toString().endsWith(".java")).sorted().forEach(answers::add);
+                for (Path p : walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                    answers.add(new Answer(kit.basedir().relativize(p).toString(), Files.readString(p, StandardCharsets.ISO_8859_1),
+                            kit.src("exercises").resolve(p.getParent().getFileName().toString()).resolve(p.getFileName().toString())));
+                }
             }
         }
+        for (Approach a : Approach.all(kit.basedir(), kit.chapters())) { // whole answers: only after the deadline
+            answers.add(new Answer("the approach " + a.chapter() + "/" + a.exercise() + " \"" + a.title() + "\"", a.code(),
+                    kit.src("exercises").resolve(a.chapter()).resolve(a.exercise() + ".java")));
+        }
         int leaks = 0;
-        for (Path answer : answers) {
-            String text = Files.readString(answer, StandardCharsets.ISO_8859_1);
-            String where = kit.basedir().relativize(answer).toString();
+        for (Answer answer : answers) {
+            String text = answer.text();
+            String where = answer.where();
             if (digests.contains(text)) {
                 expect(false, "the student edition holds a copy of " + where);
                 leaks++;
                 continue;
             }
-            Path stub = kit.src("exercises").resolve(answer.getParent().getFileName().toString()).resolve(answer.getFileName().toString());
+            Path stub = answer.stub();
             Set<String> given = Files.exists(stub) ? new HashSet<>(Files.readString(stub).lines().map(String::strip).toList()) : Set.of();
             List<String> distinctive = text.lines().map(String::strip)
                     .filter(l -> l.length() >= 20 && !given.contains(l) && !l.startsWith("import ") && !l.startsWith("package "))
                     .toList();
             for (Map.Entry<Path, Set<String>> file : lines.entrySet()) {
-                if (file.getKey().getNameCount() > 2 && file.getKey().getName(2).toString().equals(Approach.DIR)) {
-                    continue; // the other good ways are answers by design, shown to students once they have solved it
-                }
                 long shared = distinctive.stream().filter(file.getValue()::contains).count();
                 // A line or two in common is ordinary Java (a catch clause); half of an answer's own lines is the answer.
                 if (shared >= 3 && shared * 2 >= distinctive.size()) {
@@ -219,8 +226,8 @@ final class PackagingCheck {
         expect(zipped.stream().sorted().toList().equals(files.stream().map(Path::toString).sorted().toList()),
                 "the edition's zip does not hold exactly the edition's files");
         expect(executable, "mvnw is not executable in the edition's zip");
-        report("student edition: " + files.size() + " files, " + answers.size() + " answer files and " + mutants.size()
-                + " mutants looked for, none inside", started);
+        report("student edition: " + files.size() + " files, " + answers.size() + " answers (solutions, hostile cases,"
+                + " approaches) and " + mutants.size() + " mutants looked for, none inside", started);
     }
 
     /** Gradescope wants setup.sh and run_autograder at the zip's root, run_autograder executable. */

@@ -246,7 +246,8 @@ public final class Watch implements Callable<Integer> {
         }
         List<Approach> approaches = Approach.of(basedir, entry.chapter(), entry.exercise());
         if (approaches.isEmpty()) {
-            out.println("No other approaches are written down for " + entry.exercise() + " yet.");
+            out.println(Files.exists(Approach.file(basedir, entry.chapter(), entry.exercise())) ? Approach.WITHHELD
+                    : "No other approaches are written down for " + entry.exercise() + " yet.");
             return;
         }
         out.println("Other good ways to write " + entry.exercise() + " (exercises/" + entry.chapter() + "/" + Approach.DIR + "/"
