@@ -233,7 +233,7 @@ class BackgroundReaderTest {
         }
         String seenBest = seenText;
         double kit = possible;
-        Measure.judge(best, possible, BUSY, () -> String.format("%s (best of 3 calls; at least %.0f%% expected, and a"
+        Measure.judge(best, possible, BUSY, Measure.NO_SHARE, () -> String.format("%s (best of 3 calls; at least %.0f%% expected, and a"
                 + " thread of the kit computing as long got %.0f%%): the caller waited instead of computing. Keep"
                 + " computing squares while the reader isAlive(), and join() only once it is done", seenBest, BUSY * 100,
                 kit * 100), String.format("%s; a thread of the kit computing as long got %.0f%% of a CPU", seenBest, kit * 100));

@@ -169,33 +169,35 @@ public final class Measure {
     }
 
 
-    /**
-     * The share of the kit's own reference that right code keeps in the same rounds, whatever its
-     * style (CALIBRATION.md, ch06 and "A busy machine"): below the bound but above this share, the
-     * machine showed too little to tell a slower right style from a wrong one.
-     */
-    public static final double OF_REFERENCE = 0.85;
+    /** What code that does not overlap its work reaches: a speedup of 1 (for {@link #judge}'s {@code none}). */
+    public static final double NO_SPEEDUP = 1.0;
+    /** What code that never computes on two CPUs at once reaches: a share of 0 (for {@link #judge}). */
+    public static final double NO_SHARE = 0.0;
 
     /**
      * The verdict of a {@link Timed} check, which other programs on the machine can spoil: it passes
      * when the candidate reached {@code needed}; it fails when it did not although the kit's own
-     * reference reached it in the same rounds and the candidate fell short of {@link #OF_REFERENCE}
-     * of the reference (the machine could show it); otherwise the machine was too busy to tell, and
-     * the test is not graded ({@link TooBusy}).
+     * reference reached it in the same rounds (the machine could show it) and the candidate came
+     * nearer to {@code none}, what code without the technique reaches, than to the reference; otherwise
+     * the machine was too busy to tell a slower right style from a wrong one (CALIBRATION.md, "A busy
+     * machine"), and the test is not graded ({@link TooBusy}).
      *
+     * @param none what the mistakes the check targets reach ({@link #NO_SPEEDUP}, {@link #NO_SHARE})
      * @param failure what to say when it fails: what was seen and the likely mistake
      * @param seen what was measured, in words, for the not-graded report
      */
-    public static void judge(double candidate, double reference, double needed, Supplier<String> failure, String seen) {
+    public static void judge(double candidate, double reference, double needed, double none, Supplier<String> failure,
+            String seen) {
         if (candidate >= needed) {
             return;
         }
-        if (reference >= needed && candidate < OF_REFERENCE * reference) {
+        if (reference >= needed && candidate < (none + reference) / 2) {
             throw new AssertionError(failure.get());
         }
         throw new TooBusy(reference >= needed
-                ? String.format("the kit's own reference reached %.2f, barely past the %.2f needed, and this code %.0f%%"
-                        + " of it: too close to tell (%s)", reference, needed, 100 * candidate / reference, seen)
+                ? String.format("the kit's own reference reached %.2f, past the %.2f needed, and this code %.2f, nearer"
+                        + " to it than to the %.2f of code without the technique: too close to tell (%s)", reference, needed,
+                        candidate, none, seen)
                 : String.format("the kit's own reference reached only %.2f where %.2f is needed (%s)", reference, needed, seen));
     }
 
