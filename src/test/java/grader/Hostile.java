@@ -44,7 +44,7 @@ record Hostile(String name, String what, String chapter, Set<String> exercises, 
                 Hostile h = new Hostile(d.getFileName().toString(), p.getProperty("what"), p.getProperty("chapter"),
                         Arrays.stream(p.getProperty("exercises", "").split(",")).map(String::strip).filter(s -> !s.isEmpty())
                                 .collect(Collectors.toSet()),
-                        Double.parseDouble(p.getProperty("score")), Boolean.parseBoolean(p.getProperty("tampered", "false")),
+                        honestScore(p), Boolean.parseBoolean(p.getProperty("tampered", "false")),
                         Integer.parseInt(p.getProperty("ignored", "-1")), Integer.parseInt(p.getProperty("watch", "0")),
                         p.getProperty("names"), Integer.parseInt(p.getProperty("cpus", "0")), d.resolve("exercises"));
                 if (chapters.contains(h.chapter())) {
@@ -53,6 +53,17 @@ record Hostile(String name, String what, String chapter, Set<String> exercises, 
             }
         }
         return cases;
+    }
+
+    /**
+     * Its honest score here: {@code score}, or on a machine of one CPU, where a test needing two is
+     * not graded and its points go to the exercise's other tests, {@code score.one-cpu} if it says
+     * (a case graded as if on a given number of CPUs, {@code cpus}, has one score).
+     */
+    private static double honestScore(Properties p) {
+        String score = p.getProperty("score");
+        boolean oneCpu = Runtime.getRuntime().availableProcessors() == 1 && p.getProperty("cpus") == null;
+        return Double.parseDouble(oneCpu ? p.getProperty("score.one-cpu", score) : score);
     }
 
     /** The submission as a student would hand it in: the stubs, with this case's files over them. */
