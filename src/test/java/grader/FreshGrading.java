@@ -94,17 +94,20 @@ public final class FreshGrading implements Callable<Integer> {
             if (!grading.waitFor(setup.seconds(), TimeUnit.SECONDS)) {
                 Sandbox.choose(setup.options().sandbox, kit).killAll(grading);
                 Compilation.clean(results);
-                Reports.failed(results, "Grading did not finish within " + setup.seconds() + " s, so this submission was not"
+                String why = "Grading did not finish within " + setup.seconds() + " s, so this submission was not"
                         + " graded (each test has its own time limit, so this is the grader's fault, or a machine far slower"
-                        + " than expected: ask for a regrade).");
+                        + " than expected: ask for a regrade).";
+                Reports.failed(results, why);
+                ReportPage.failed(results, why); // a page too: grade-all keeps it beside the results
                 note(log, "timed out after " + setup.seconds() + " s");
                 return TIMED_OUT;
             }
             int status = grading.exitValue();
             keep(made, results);
             if (!Files.exists(results.resolve("results.json"))) {
-                Reports.failed(results, "The grader stopped without a report (exit status " + status
-                        + "), so this submission was not graded.");
+                String why = "The grader stopped without a report (exit status " + status + "), so this submission was not graded.";
+                Reports.failed(results, why);
+                ReportPage.failed(results, why);
             }
             return status;
         } finally {
