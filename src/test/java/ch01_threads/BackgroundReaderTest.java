@@ -279,8 +279,17 @@ class BackgroundReaderTest {
                                 || Measure.cpuNanos(call.thread()) - cpu >= LOOKING.toNanos());
                     }
                 }
+            } else {
+                input.release();
             }
             Seen seen = finish(call, input);
+            if (poolWorker) {
+                // Its pool closed (or awaited) ends it at once; a pool never shut down keeps it waiting for tasks.
+                assertThat(Eventually.whether(PROMPTLY, () -> !reader.isAlive())).as("the reader's pool thread was still"
+                        + " alive %d ms after readWhileComputing returned: close() the executor (or shutdown() and"
+                        + " awaitTermination()) before you return, as join() would for a thread", PROMPTLY.toMillis())
+                        .isTrue();
+            }
             assertThat(seen.readerAliveAtReturn() && !poolWorker)
                     .as("the reader thread was still alive at the moment readWhileComputing returned: a done flag"
                             + " the reader sets as its last statement says its work is over, not that the thread has"
