@@ -121,14 +121,26 @@ public final class Child {
      */
     private static void warmUp() {
         try {
-            LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(DiscoverySelectors.selectClass(Child.class)).build());
-            for (String name : List.of("org.assertj.core.api.Assertions", "org.awaitility.Awaitility",
-                    "com.fasterxml.jackson.databind.ObjectMapper")) {
+            // A run's first steps rehearsed: reading a spec, and a test of the JVM's own run by JUnit.
+            JSON.readValue("{\"journal\":\"j\",\"order\":\"lesson\",\"measurements\":\"m\",\"runs\":[{\"index\":0,"
+                    + "\"label\":\"l\",\"classpath\":[],\"tests\":[\"t\"],\"failFast\":false}]}", Spec.class);
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(DiscoverySelectors.selectClass(Rehearsal.class)).build(), new TestExecutionListener() { });
+            for (String name : List.of("org.assertj.core.api.Assertions", "org.awaitility.Awaitility")) {
                 Class.forName(name, true, Child.class.getClassLoader());
             }
-        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+        } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
             // only time is lost: the run loads them itself
+        }
+    }
+
+    /** What {@link #warmUp} runs: one test that checks what a kit's test checks first, with nothing of a run loaded. */
+    public static final class Rehearsal {
+
+        @org.junit.jupiter.api.Test
+        void rehearsal() {
+            org.assertj.core.api.Assertions.assertThat(List.of(1)).as("a rehearsal").hasSize(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).until(() -> true);
         }
     }
 

@@ -58,6 +58,11 @@ final class Compilation {
 
     /** A chapter's tests, compiled. {@code failed}: test source file name to why it did not compile. */
     record Tests(String chapter, Path classes, Map<String, String> failed) {
+
+        /** What they were compiled from, in one word: another key, other classes. */
+        String key() throws IOException {
+            return Files.readString(classes.resolve(".key"));
+        }
     }
 
     private final Kit kit;
@@ -201,18 +206,21 @@ final class Compilation {
      * when a syntax error hides it: then the file is compiled, and the compiler's message says what is wrong.
      */
     static String packageOf(Path file) throws IOException {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
-            boolean[] errors = {false};
-            JavacTask task = (JavacTask) javac.getTask(null, files, d -> errors[0] |= d.getKind() == Diagnostic.Kind.ERROR,
-                    List.of("-proc:none"), null, files.getJavaFileObjects(file));
-            for (CompilationUnitTree unit : task.parse()) {
-                String declared = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
-                return errors[0] && declared.isEmpty() ? null : declared;
-            }
-            return errors[0] ? null : "";
+        StandardJavaFileManager files = PARSERS.get();
+        boolean[] errors = {false};
+        JavacTask task = (JavacTask) PARSER.getTask(null, files, d -> errors[0] |= d.getKind() == Diagnostic.Kind.ERROR,
+                List.of("-proc:none"), null, files.getJavaFileObjects(file));
+        for (CompilationUnitTree unit : task.parse()) {
+            String declared = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
+            return errors[0] && declared.isEmpty() ? null : declared;
         }
+        return errors[0] ? null : "";
     }
+
+    private static final JavaCompiler PARSER = ToolProvider.getSystemJavaCompiler();
+    /** {@link #packageOf}'s file managers, one per thread, kept (a file manager is made to serve one task at a time). */
+    private static final ThreadLocal<StandardJavaFileManager> PARSERS = ThreadLocal.withInitial(
+            () -> PARSER.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8));
 
     /**
      * Compiles {@code sources} into {@code out} (emptied first), leaving out files with errors until
@@ -296,11 +304,14 @@ final class Compilation {
     }
 
     /**
-     * What code compiled against a class can see of it, in words: each type and member with its
-     * modifiers, type, annotations and constant value, never a method's body. Code compiled against
+     * What code compiled against a class can see of it, in words: each type and member that is not
+     * private, with its modifiers, type, annotations and constant value, never a method's body. Code compiled against
      * classes with the same account needs no compiling again when they change.
      */
     private static void api(Element e, StringBuilder out) {
+        if (e.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+            return; // no other class compiles against it: a solution's private fields recompile no test
+        }
         out.append(e.getKind()).append(' ').append(e.getModifiers()).append(' ').append(e.getAnnotationMirrors()).append(' ')
                 .append(e.getSimpleName()).append(' ').append(e.asType());
         if (e instanceof TypeElement t) {

@@ -33,6 +33,8 @@ final class Grading {
     private final List<Path> alsoHidden = new ArrayList<>();
     private Path jcstressReports;
     private Supervisor.Ready ready;
+    /** Each chapter's plan by its compiled tests' folder, with the key they were compiled under. */
+    private final Map<Path, Map.Entry<String, List<Planned>>> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     Grading(Kit kit, Sandbox sandbox) {
         this.kit = kit;
@@ -83,7 +85,7 @@ final class Grading {
                             + why.lines().findFirst().orElse(""));
                 }
             });
-            List<Planned> chapterPlan = new ArrayList<>(Plan.discover(chapter, compiled.classes(), List.of(impl.classes())));
+            List<Planned> chapterPlan = new ArrayList<>(plan(chapter, compiled, impl));
             for (Map.Entry<String, String> broken : compiled.failed().entrySet()) {
                 for (Planned test : Plan.parse(chapter, kit.src("src", "test", "java", chapter, broken.getKey()))) {
                     chapterPlan.add(test);
@@ -98,6 +100,21 @@ final class Grading {
         }
         classpath.add(0, compilation.jcstressIndex(label, tests.values()));
         return new Prepared(plan, failed, classpath, notes, implementations, tests);
+    }
+
+    /**
+     * The tests found in a chapter's compiled tests; found again only when they were compiled again
+     * (watch mode: a save that changes a method body recompiles the exercise, not its tests).
+     */
+    private List<Planned> plan(String chapter, Compilation.Tests compiled, Compilation.Implementation impl) throws IOException {
+        String key = compiled.key();
+        Map.Entry<String, List<Planned>> known = plans.get(compiled.classes());
+        if (known != null && known.getKey().equals(key)) {
+            return known.getValue();
+        }
+        List<Planned> found = List.copyOf(Plan.discover(chapter, compiled.classes(), List.of(impl.classes())));
+        plans.put(compiled.classes(), Map.entry(key, found));
+        return found;
     }
 
     /** The message of a test whose class did not compile, naming the real reason first. */

@@ -64,7 +64,8 @@ final class PageCheck {
         pages.add(new Page("stubs", new Scoreboard(stubsPlan, result.of(stubsRun), cpus, List.of(), List.of(), 0),
                 observed(work, stubsRun, stubsRun)));
         if (deadlockRun >= 0) {
-            int job = stubsRun + 1 + (deadlockRun - stubsRun - 1) / SelfCheck.MUTANTS_PER_JVM * SelfCheck.MUTANTS_PER_JVM;
+            int job = SelfCheck.mutantJobs(stubsRun, runs.size()).stream().filter(j -> j[0] <= deadlockRun && deadlockRun < j[1])
+                    .findFirst().orElseThrow()[0];
             pages.add(new Page("deadlock", new Scoreboard(runs.get(deadlockRun).tests(), result.of(deadlockRun), cpus,
                     List.of(), List.of(), 0), observed(work, job, deadlockRun)));
         }

@@ -57,8 +57,11 @@ public final class SelfCheck implements Callable<Integer> {
     private int checksPassed;
     private static final String CH12 = "ch12_distributed";
     private static final String AMQP_URI = "kit.amqp.uri";
-    /** Mutant runs given to one test JVM: few enough that the streams finish together. */
-    static final int MUTANTS_PER_JVM = 6;
+    /** Mutant runs given to one test JVM at most, and at the end, when few are left: so that the streams finish together. */
+    static final int MUTANTS_PER_JVM = 12;
+    static final int MUTANTS_PER_JVM_AT_END = 2;
+    /** Test JVMs that grade the stubs and mutants side by side. */
+    private static final int STREAMS = 3;
     /** Where the time went, phase by phase, in seconds. */
     private final Map<String, Double> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -129,20 +132,15 @@ public final class SelfCheck implements Callable<Integer> {
         runs.add(new Supervisor.Run(stubsRun, "stubs", stubs.classpath(), gradable(stubs.plan(), cpus), false));
         List<Mutant> mutants = Mutant.of(basedir, chapters);
         Map<Integer, Mutant> mutantRuns = new LinkedHashMap<>();
+        Map<Mutant, java.util.concurrent.Future<Compilation.Implementation>> compiling = compileMutants(grading, solutions,
+                work, mutants);
         for (Mutant mutant : mutants) {
             if (mutant.problem() != null) {
                 check(false, "mutant " + mutant.chapter() + "/" + mutant.name() + ": " + mutant.problem());
                 continue;
             }
-            Path src = work.resolve("mutants").resolve(mutant.chapter()).resolve(mutant.name());
-            for (Map.Entry<String, String> source : mutant.sources().entrySet()) {
-                Path file = src.resolve(mutant.chapter()).resolve(source.getKey() + ".java");
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, source.getValue());
-            }
             Compilation.Implementation solution = solutions.implementations().get(mutant.chapter());
-            Compilation.Implementation compiled = grading.compilation().implementation(
-                    "mutants/" + mutant.chapter() + "/" + mutant.name(), src, mutant.chapter(), List.of(solution.classes()));
+            Compilation.Implementation compiled = compiling.get(mutant).get();
             if (!compiled.problems().isEmpty()) {
                 check(false, "mutant " + mutant.chapter() + "/" + mutant.name() + " does not compile: "
                         + compiled.problems().values().iterator().next());
@@ -252,6 +250,49 @@ public final class SelfCheck implements Callable<Integer> {
             out.println("The self-check found " + gaps.size() + " gaps: the list above names each.");
         }
         return gaps.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * The runs after the stubs' ({@code stubsRun}) up to {@code end}, cut into one test JVM's jobs
+     * (first and end-exclusive run): many to a JVM while many are left, so that fewer JVMs start,
+     * and few at the end, so that the streams end together.
+     */
+    static List<int[]> mutantJobs(int stubsRun, int end) {
+        List<int[]> jobs = new ArrayList<>();
+        for (int i = stubsRun + 1, size; i < end; i += size) {
+            size = Math.clamp((end - i) / (3L * STREAMS), MUTANTS_PER_JVM_AT_END, MUTANTS_PER_JVM);
+            jobs.add(new int[] {i, Math.min(end, i + size)});
+        }
+        return jobs;
+    }
+
+    /**
+     * Each mutant's sources written and compiled against its solution, a compiler per CPU: they
+     * share nothing but what they read.
+     */
+    private static Map<Mutant, java.util.concurrent.Future<Compilation.Implementation>> compileMutants(Grading grading,
+            Grading.Prepared solutions, Path work, List<Mutant> mutants) {
+        Map<Mutant, java.util.concurrent.Future<Compilation.Implementation>> compiled = new java.util.IdentityHashMap<>();
+        ExecutorService compilers = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try {
+            for (Mutant mutant : mutants) {
+                if (mutant.problem() == null) {
+                    compiled.put(mutant, compilers.submit(() -> {
+                        Path src = work.resolve("mutants").resolve(mutant.chapter()).resolve(mutant.name());
+                        for (Map.Entry<String, String> source : mutant.sources().entrySet()) {
+                            Path file = src.resolve(mutant.chapter()).resolve(source.getKey() + ".java");
+                            Files.createDirectories(file.getParent());
+                            Files.writeString(file, source.getValue());
+                        }
+                        return grading.compilation().implementation("mutants/" + mutant.chapter() + "/" + mutant.name(), src,
+                                mutant.chapter(), List.of(solutions.implementations().get(mutant.chapter()).classes()));
+                    }));
+                }
+            }
+        } finally {
+            compilers.shutdown(); // what was submitted still runs; the futures say when each is done
+        }
+        return compiled;
     }
 
     /**
@@ -388,8 +429,8 @@ public final class SelfCheck implements Callable<Integer> {
         for (int i = 0; i <= stubsRun; i++) {
             jobs.add(List.of(runs.get(i)));
         }
-        for (int i = stubsRun + 1; i < runs.size(); i += MUTANTS_PER_JVM) {
-            jobs.add(runs.subList(i, Math.min(runs.size(), i + MUTANTS_PER_JVM)));
+        for (int[] job : mutantJobs(stubsRun, runs.size())) {
+            jobs.add(runs.subList(job[0], job[1]));
         }
         Map<Integer, Map<String, Outcome>> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
         List<String> tampering = java.util.Collections.synchronizedList(new ArrayList<>());
