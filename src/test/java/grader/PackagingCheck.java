@@ -94,7 +94,7 @@ final class PackagingCheck {
             Compilation.clean(work);
             edition();
             Path source = work.resolve("autograder/source");
-            Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480);
+            Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480, "");
             gradescopeZip(source);
             workflow(source.resolve(Edition.NAME));
             watch(source.resolve(Edition.NAME));
