@@ -37,7 +37,7 @@ public final class Grade implements Callable<Integer> {
     String order;
 
     @Option(names = "--test", defaultValue = "", description = "Maven's -Dtest: test classes, each grading its exercise (BankTest: Bank)")
-    String test;
+    String test = ""; // Grade made by the packaged graders has no -Dtest
 
     @Option(names = "--results", description = "where the reports go (default: target/grading)")
     Path results;
