@@ -25,19 +25,81 @@ find_jdk() {
   done
   return 1
 }
+# The archive's JDK packages of that release or newer, the oldest first: Ubuntu 22.04 and 24.04 have
+# OpenJDK 21, Debian 13 has 21 and 25; Debian 12 has none (17 only, and none in bookworm-backports).
+archive_jdks() {
+  apt-cache pkgnames openjdk- | sed -n 's/^openjdk-\([0-9][0-9]*\)-jdk-headless$/\1/p' | sort -n | while read -r v; do
+    if [ "$v" -ge "$THREADWORK_RELEASE" ]; then echo "openjdk-$v-jdk-headless"; fi
+  done
+}
+export DEBIAN_FRONTEND=noninteractive
+apt_ready=
+apt_install() {
+  [ -n "$apt_ready" ] || { apt-get update -qq; apt_ready=1; }
+  apt-get install -y -qq --no-install-recommends "$@"
+}
+# Maven and the wrapper download over HTTPS.
+[ -s /etc/ssl/certs/ca-certificates.crt ] || apt_install ca-certificates
 if ! jdk=$(find_jdk); then
-  # Gradescope's and PrairieLearn's Ubuntu images (22.04, 24.04) have OpenJDK 21 in their archive.
-  export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "openjdk-${THREADWORK_RELEASE}-jdk-headless" ca-certificates
-  jdk=$(find_jdk) || { echo "setup.sh: still no JDK $THREADWORK_RELEASE or newer after installing one" >&2; exit 1; }
+  apt_ready=1
+  for package in $(archive_jdks); do
+    echo "setup.sh: no JDK $THREADWORK_RELEASE+ here; installing $package from the image's archive"
+    if apt_install "$package"; then break; fi
+  done
+  jdk=$(find_jdk) || true
+fi
+if [ -z "$jdk" ] && [ -n "${THREADWORK_JDK_URL:-}" ]; then
+  # The instructor's JDK: a .tar.gz with one top folder (as Adoptium's, Oracle's and Azul's are).
+  echo "setup.sh: the image's archive has no OpenJDK $THREADWORK_RELEASE+; unpacking $THREADWORK_JDK_URL in /opt/java/openjdk"
+  command -v curl >/dev/null || apt_install curl
+  mkdir -p /opt/java/openjdk
+  curl -fsSL "$THREADWORK_JDK_URL" | tar -xz -C /opt/java/openjdk --strip-components=1
+  jdk=$(find_jdk) || true
+fi
+if [ -z "$jdk" ]; then
+  . /etc/os-release 2>/dev/null || true
+  echo "setup.sh: no JDK $THREADWORK_RELEASE or newer here, and this image's archive (${PRETTY_NAME:-this system}) has none" \
+    "(it has: $(apt-cache pkgnames openjdk- | sed -n 's/-jdk-headless$//p' | sort | tr '\n' ' ')). Either choose a base image" \
+    "whose archive has one (Ubuntu 22.04 or 24.04, Debian 13), or set THREADWORK_JDK_URL in grader.conf (or build the" \
+    "bundle with -Djdk.url=...) to a JDK $THREADWORK_RELEASE+ .tar.gz for Linux on this machine ($(uname -m)), for example Temurin's" \
+    "https://api.adoptium.net/v3/binary/latest/$THREADWORK_RELEASE/ga/linux/x64/jdk/hotspot/normal/eclipse (aarch64 for ARM)," \
+    "or install one in /opt/java/openjdk before setup.sh runs." >&2
+  exit 1
 fi
 # The sandbox of the test JVM: setpriv and unshare (util-linux); the outer time limit: timeout (coreutils).
 for tool in setpriv unshare timeout; do
-  command -v "$tool" >/dev/null || { apt-get update -qq; apt-get install -y -qq util-linux coreutils; break; }
+  command -v "$tool" >/dev/null || { apt_install util-linux coreutils; break; }
 done
 export JAVA_HOME=$jdk PATH=$jdk/bin:$PATH
 echo "setup.sh: JDK $jdk"
+
+# What this machine gives a JVM (its container's limits, as the JVM reads them) against what the graded
+# tests need. A platform may build the image on another machine than it grades on: then this says
+# what the build was given, and the README what to set.
+probe=$(mktemp -d)
+cat > "$probe/Machine.java" <<'JAVA'
+public class Machine {
+    public static void main(String[] args) {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.out.println(Runtime.getRuntime().availableProcessors() + " " + os.getTotalMemorySize() / (1024 * 1024));
+    }
+}
+JAVA
+read -r cpus memory_mb < <(java -Xshare:auto "$probe/Machine.java")
+rm -rf "$probe"
+echo "setup.sh: this machine gives the grading $cpus CPU(s) and $memory_mb MB of memory;" \
+  "the tests graded need $THREADWORK_CPUS CPU(s) and $THREADWORK_MEMORY_MB MB"
+if [ "$cpus" -lt "$THREADWORK_CPUS" ]; then
+  echo "setup.sh: with fewer than $THREADWORK_CPUS CPUs the tests that need them are reported \"not graded on this machine\"" \
+    "and their points go to their exercise's other tests: to grade them, give the grader $THREADWORK_CPUS CPUs" \
+    "(Gradescope: the autograder's settings; PrairieLearn: its grader hosts)."
+fi
+if [ "$memory_mb" -lt "$THREADWORK_MEMORY_MB" ]; then
+  echo "setup.sh: with less than $THREADWORK_MEMORY_MB MB a grading may be ended by the platform's memory limit, and that" \
+    "submission gets no result: give the grader $THREADWORK_MEMORY_MB MB (Gradescope's default is 768 MB)" \
+    "in the autograder's settings."
+fi
 
 # The build (the wrapper brings Maven), the grader's class path in target/autograder/, and every
 # dependency and plugin in the Maven cache: a graded run of the stubs (it ends red, as the stubs fail).

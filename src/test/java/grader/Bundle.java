@@ -47,6 +47,9 @@ public final class Bundle implements Callable<Integer> {
     @Option(names = "--time-limit", defaultValue = "480", description = "seconds one submission's grading may take")
     long seconds;
 
+    @Option(names = "--jdk-url", defaultValue = "", description = "a JDK .tar.gz setup.sh unpacks when the image's archive has no JDK")
+    String jdkUrl;
+
     @Option(names = "--out", description = "default: target/graders")
     Path out;
 
@@ -69,7 +72,7 @@ public final class Bundle implements Callable<Integer> {
         }
         Path dir = (out != null ? out : basedir.resolve("target/graders")).toAbsolutePath().normalize();
         Path bundle = dir.resolve("bundle");
-        build(basedir, bundle, release, chapter, exercise, seconds);
+        build(basedir, bundle, release, chapter, exercise, seconds, jdkUrl);
         Path zip = dir.resolve("gradescope.zip");
         Edition.zip(bundle, zip, "");
         System.out.println("Gradescope: " + zip + " (upload it as the autograder; it grades "
@@ -89,22 +92,29 @@ public final class Bundle implements Callable<Integer> {
     }
 
     /** Writes the bundle into {@code bundle} (emptied first). */
-    static void build(Path basedir, Path bundle, int release, String chapter, String exercise, long seconds) throws IOException {
+    static void build(Path basedir, Path bundle, int release, String chapter, String exercise, long seconds, String jdkUrl)
+            throws IOException {
         Compilation.clean(bundle);
         Edition.build(basedir, bundle.resolve(Edition.NAME));
         for (Map.Entry<String, String> script : SCRIPTS.entrySet()) {
             Edition.copyFile(basedir.resolve(script.getKey()), bundle.resolve(script.getValue()));
         }
-        Files.writeString(bundle.resolve(SETTINGS), settings(release, chapter, exercise, seconds));
+        int cpus = needingMoreCpus(basedir, Chapters.select(basedir, chapter), exercise).isEmpty() ? 1 : 2;
+        Files.writeString(bundle.resolve(SETTINGS), settings(release, chapter, exercise, seconds, jdkUrl, cpus));
     }
 
     /** The settings the scripts read; an environment variable of the same name wins (PrairieLearn's per question). */
-    static String settings(int release, String chapter, String exercise, long seconds) {
+    static String settings(int release, String chapter, String exercise, long seconds, String jdkUrl, int cpus) {
         return "# What this grader grades, written by ./mvnw verify -Pgraders. An environment variable of the same name wins.\n"
                 + ": \"${THREADWORK_CHAPTER=" + chapter + "}\"\n"
                 + ": \"${THREADWORK_EXERCISE=" + exercise + "}\"\n"
                 + ": \"${THREADWORK_TIME_LIMIT=" + seconds + "}\"\n"
-                + ": \"${THREADWORK_RELEASE=" + release + "}\"\n";
+                + ": \"${THREADWORK_RELEASE=" + release + "}\"\n"
+                + "# A JDK .tar.gz that setup.sh unpacks when the image's archive has none of that release or newer (Debian 12).\n"
+                + ": \"${THREADWORK_JDK_URL=" + jdkUrl + "}\"\n"
+                + "# What the graded tests need; setup.sh says when the image is given less.\n"
+                + ": \"${THREADWORK_CPUS=" + cpus + "}\"\n"
+                + ": \"${THREADWORK_MEMORY_MB=" + Supervisor.MEMORY_MB + "}\"\n";
     }
 
     /** The tests of {@code chapters} that need more than one CPU, read from the kit's test sources. */

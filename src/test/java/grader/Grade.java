@@ -36,6 +36,9 @@ public final class Grade implements Callable<Integer> {
     @Option(names = "--order", defaultValue = "lesson", description = "lesson, or reverse to check that no verdict depends on order")
     String order;
 
+    @Option(names = "--test", defaultValue = "", description = "Maven's -Dtest: test classes, each grading its exercise (BankTest: Bank)")
+    String test = ""; // Grade made by the packaged graders has no -Dtest
+
     @Option(names = "--results", description = "where the reports go (default: target/grading)")
     Path results;
 
@@ -79,6 +82,26 @@ public final class Grade implements Callable<Integer> {
                 ? basedir.toAbsolutePath().normalize().relativize(absolute).toString() : absolute.toString();
     }
 
+    /**
+     * The exercises that Maven's {@code -Dtest=BankTest,ch03_races.SeatBookingTest#m} names: each class's exercise
+     * (points are per exercise, so a method named after '#' grades its whole exercise).
+     */
+    static List<String> exercisesOfTests(String test) {
+        List<String> exercises = new ArrayList<>();
+        for (String one : test.split(",")) {
+            String name = one.strip().replaceFirst("#.*$", "").replaceFirst("\\.java$", "").replaceFirst("^.*[./]", "");
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!name.matches("[A-Za-z_$][A-Za-z0-9_$]*Test")) {
+                throw new IllegalArgumentException("-Dtest=" + test + ": name a test class, as -Dtest=BankTest (it grades the"
+                        + " exercise Bank; patterns are not taken here: -Dchapter=ch03_races grades a chapter).");
+            }
+            exercises.add(Plan.exerciseOf(name));
+        }
+        return exercises;
+    }
+
     private Integer grade(Path out) throws Exception {
         long started = System.nanoTime();
         Compilation.clean(out); // never a stale report
@@ -88,6 +111,16 @@ public final class Grade implements Callable<Integer> {
         } catch (IllegalArgumentException unknown) {
             System.out.println(unknown.getMessage());
             return 2;
+        }
+        if (!test.isBlank()) {
+            try {
+                List<String> named = new ArrayList<>(options.exercises());
+                named.addAll(exercisesOfTests(test));
+                options.exercise = String.join(",", named);
+            } catch (IllegalArgumentException notAClass) {
+                System.out.println(notAClass.getMessage());
+                return 2;
+            }
         }
         Set<String> exercises = options.exercises();
         PrintStream console = System.out;

@@ -36,7 +36,9 @@ import java.util.stream.Stream;
  * a result when the time limit or the grader itself fails, each result keeping to the documented
  * fields;</li>
  * <li>PrairieLearn's entrypoint likewise, against a temporary /grade;</li>
- * <li>batch grading of two students, each in a fresh copy that is gone afterwards.</li>
+ * <li>batch grading of two students, each in a fresh copy that is gone afterwards;</li>
+ * <li>the instructors' class-grading workflow's steps, in a copy of the kit, against local git
+ * repositories standing in for students': plan, shards, a merge before a shard finished and after.</li>
  * </ul>
  * One small exercise is graded throughout; Maven runs once, where Maven is what is tested.
  */
@@ -94,7 +96,7 @@ final class PackagingCheck {
             Compilation.clean(work);
             edition();
             Path source = work.resolve("autograder/source");
-            Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480);
+            Bundle.build(kit.basedir(), source, kit.release(), CHAPTER, EXERCISE, 480, "");
             gradescopeZip(source);
             workflow(source.resolve(Edition.NAME));
             watch(source.resolve(Edition.NAME));
@@ -112,6 +114,7 @@ final class PackagingCheck {
                 JsonNode wrong = gradescope(source, submissions);
                 prairieLearn(source, submissions.get("wrong"), wrong);
                 gradeAll(submissions);
+                classGrading(submissions);
                 hostile.get();
             } catch (ExecutionException e) {
                 throw new IOException(e.getCause());
@@ -683,6 +686,117 @@ final class PackagingCheck {
         }
         report("batch grading: two students, each in a fresh copy deleted afterwards; scores.csv " + String.join(" | ",
                 csv.subList(Math.min(1, csv.size()), csv.size())), started);
+    }
+
+    // ---------------------------------------------------------------- a class on GitHub Actions
+
+    /**
+     * The steps of graders/github/class-grading.yml, run as a runner runs them, in a copy of the kit
+     * (an instructor's repository), for a class of local git repositories reached as owner/name: one
+     * solved, one untouched, one that does not compile, one empty, one missing; three shards of two.
+     * The gradebook is merged once before the last shard ran (its rows say so, the step is red) and
+     * once after (every row graded or with its reason).
+     */
+    private void classGrading(Map<String, Path> submissions) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        JsonNode workflow = new YAMLMapper().readTree(kit.src("graders", "github", "class-grading.yml").toFile());
+        Map<String, String> steps = new LinkedHashMap<>();
+        for (String job : List.of("plan", "grade", "merge")) {
+            for (JsonNode step : workflow.path("jobs").path(job).path("steps")) {
+                if (step.has("run")) {
+                    steps.put(step.path("name").asText(), step.path("run").asText());
+                }
+            }
+        }
+        expect(steps.keySet().containsAll(List.of("Roster", "Plan", "Grade", "Gradebook")),
+                "the class-grading workflow's steps are not Roster, Plan, Grade and Gradebook: " + steps.keySet());
+        expect(workflow.path("jobs").path("grade").path("strategy").path("fail-fast").asText().equals("false"),
+                "the class-grading workflow's shards stop at the first that fails (fail-fast)");
+        if (!steps.keySet().containsAll(List.of("Roster", "Plan", "Grade", "Gradebook"))) {
+            return;
+        }
+        // The class: git repositories reached as class/<name>, as github.com/owner/name would be.
+        Path repos = work.resolve("class-repos");
+        String possible = String.valueOf(Plan.parse(CHAPTER, kit.src("src", "test", "java", CHAPTER, EXERCISE + "Test.java")).stream()
+                .filter(Planned::graded).mapToInt(Planned::points).sum());
+        Map<String, Path> handedIn = new LinkedHashMap<>(Map.of("ada", submissions.get("correct"),
+                "ben", submissions.get("unchanged"), "cy", submissions.get("broken")));
+        for (Map.Entry<String, Path> student : handedIn.entrySet()) {
+            Path repo = repos.resolve("class/" + student.getKey() + ".git");
+            copyTree(student.getValue(), repo);
+            gitIn(repo, "init", "-q");
+            gitIn(repo, "add", "-A");
+            gitIn(repo, "-c", "user.name=Student", "-c", "user.email=student@example.org", "commit", "-q", "-m", "homework");
+        }
+        gitIn(Files.createDirectories(repos.resolve("class/dee.git")), "init", "-q"); // empty: no commit
+        // The instructor's repository: this kit, its classes as built (Maven finds them up to date).
+        Path instructor = work.resolve("instructor");
+        Edition.copyTree(kit.basedir(), instructor, p -> p.startsWith(".git") || p.startsWith("target"));
+        for (String built : List.of("target/classes", "target/test-classes")) {
+            copyTree(kit.basedir().resolve(built), instructor.resolve(built));
+        }
+        write(instructor.resolve("roster.txt"), "# the class\nclass/ada\nclass/ben\nclass/cy\nclass/dee\nclass/eve\n");
+        Path runner = work.resolve("class-runner");
+        Files.createDirectories(runner);
+        Map<String, String> env = new LinkedHashMap<>(Map.of("GITHUB_OUTPUT", runner.resolve("output").toString(),
+                "GITHUB_STEP_SUMMARY", runner.resolve("summary.md").toString(), "ROSTER", "roster.txt", "ORGANIZATION", "",
+                "PREFIX", "", "CHAPTER", CHAPTER, "SHARD_SIZE", "2", "THREADWORK_GIT_BASE", repos.toUri().toString().replaceFirst("/$", ""),
+                // the exercise, and Maven comparing the classes' times only (its own list names the kit's paths)
+                "MAVEN_ARGS", "-Dexercise=" + EXERCISE + " -Dmaven.compiler.useIncrementalCompilation=false"));
+        Path log = runner.resolve("steps.log");
+        int roster = bash(steps.get("Roster"), instructor, env, log, 60);
+        int plan = bash(steps.get("Plan"), instructor, env, log, 300);
+        String output = Files.exists(runner.resolve("output")) ? Files.readString(runner.resolve("output")) : "";
+        expect(roster == 0 && plan == 0 && output.contains("matrix={\"shard\":[1,2,3]}"), "the class-grading plan of 5 repositories"
+                + " in shards of 2: Roster exit " + roster + ", Plan exit " + plan + ", output " + output.strip() + " (log: " + log + ")");
+        Path dir = instructor.resolve("target/class-grading");
+        for (String shard : List.of("1", "2")) {
+            Map<String, String> one = new LinkedHashMap<>(env);
+            one.put("SHARD", shard);
+            expect(bash(steps.get("Grade"), instructor, one, log, 600) == 0, "the class-grading shard " + shard + " failed (log: " + log + ")");
+        }
+        // Shard 3 has not run yet (as when its job failed): the merge is red and its rows say so.
+        int early = bash(steps.get("Gradebook"), instructor, env, log, 300);
+        List<String> partial = Files.exists(dir.resolve("gradebook.csv")) ? Files.readAllLines(dir.resolve("gradebook.csv")) : List.of();
+        expect(early != 0 && partial.stream().anyMatch(r -> r.startsWith("eve,class/eve," + CHAPTER + ",,")
+                && r.endsWith("not graded: shard 3 did not finish (re-run its failed job)")),
+                "the gradebook merged before shard 3 finished: exit " + early + ", " + partial);
+        Map<String, String> last = new LinkedHashMap<>(env);
+        last.put("SHARD", "3");
+        int third = bash(steps.get("Grade"), instructor, last, log, 600);
+        int merged = bash(steps.get("Gradebook"), instructor, env, log, 300);
+        List<String> book = Files.exists(dir.resolve("gradebook.csv")) ? Files.readAllLines(dir.resolve("gradebook.csv")) : List.of();
+        Map<String, List<String>> rows = new LinkedHashMap<>();
+        book.stream().skip(1).forEach(r -> rows.put(ClassGrading.fields(r).get(0), ClassGrading.fields(r)));
+        String commit = gitIn(repos.resolve("class/ada.git"), "rev-parse", "HEAD").strip();
+        expect(third == 0 && merged == 0 && book.size() == 6 && book.get(0).equals(ClassGrading.HEADER)
+                && rows.keySet().equals(Set.of("ada", "ben", "cy", "dee", "eve"))
+                && rows.get("ada").subList(3, 7).equals(List.of(possible, possible, "true", commit))
+                && !rows.get("ada").get(7).isEmpty()
+                && rows.get("ben").subList(3, 6).equals(List.of("0", possible, "true"))
+                && rows.get("cy").subList(3, 6).equals(List.of("0", possible, "true"))
+                && rows.get("cy").get(9).startsWith("does not compile: ")
+                && rows.get("dee").get(5).equals("false") && rows.get("dee").get(9).contains("empty")
+                && rows.get("eve").get(5).equals("false") && rows.get("eve").get(9).contains("missing"),
+                "the class's gradebook after every shard: shard 3 exit " + third + ", merge exit " + merged + ", " + book
+                        + " (log: " + log + ")");
+        String summary = Files.exists(runner.resolve("summary.md")) ? Files.readString(runner.resolve("summary.md")) : "";
+        expect(summary.contains("| ada | " + CHAPTER + " | " + possible + "/" + possible + " |"),
+                "the class-grading run's page has no gradebook summary: " + summary);
+        report("GitHub Actions, a class: the class-grading workflow's steps against 5 local repositories in 3 shards: "
+                + String.join(" | ", book.subList(Math.min(1, book.size()), book.size())), started);
+    }
+
+    /** git in {@code dir}; its output, or an IOException naming the command. */
+    private static String gitIn(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (git.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + ": " + output);
+        }
+        return output;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -44,6 +44,8 @@ final class Supervisor {
     static final long SILENCE_LIMIT_SECONDS = 300;
     /** The test JVM's heap. */
     static final String HEAP = "1g";
+    /** The memory a grading may need: the test JVM's heap, the grader's JVM and a chapter's own JVMs (broker, model checks). */
+    static final int MEMORY_MB = 2048;
     /** How the JVM ends on -XX:+ExitOnOutOfMemoryError: this exit code, after a line starting so on its standard output. */
     private static final int OUT_OF_MEMORY_EXIT = 3;
     private static final String OUT_OF_MEMORY_LINE = "Terminating due to java.lang.OutOfMemoryError";
