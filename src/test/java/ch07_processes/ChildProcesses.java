@@ -1,10 +1,12 @@
 package ch07_processes;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,16 @@ final class ChildProcesses implements AutoCloseable {
     /** How often the children are listed. */
     private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /**
+     * How much of the children's CPU time one window of {@link #computedTogether()} holds: 10 of
+     * the operating system's 10 ms ticks, so that rounding to a tick moves a share by a tenth at most.
+     */
+    private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Every child's CPU time so far, read at one moment. */
+    private record CpuReading(Map<Long, Long> cpuNanos) {
+    }
+
     /** One child process: when it was first seen, and when it ended (-1 while it runs). */
     record Child(ProcessHandle handle, long seenNanos, long endedNanos) {
 
@@ -38,10 +50,22 @@ final class ChildProcesses implements AutoCloseable {
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> ended = new ConcurrentHashMap<>();
     private final long startNanos = System.nanoTime();
+    private final List<CpuReading> cpu = new CopyOnWriteArrayList<>();
+    private final boolean watchingCpu;
     private volatile boolean stop;
     private final Thread watcher;
 
     ChildProcesses() {
+        this(false);
+    }
+
+    /** Watches the children and, for {@link #computedTogether()}, the CPU time each uses. */
+    static ChildProcesses watchingCpu() {
+        return new ChildProcesses(true);
+    }
+
+    private ChildProcesses(boolean watchingCpu) {
+        this.watchingCpu = watchingCpu;
         watcher = new Thread(this::watch); // a default name: the code under test cannot tell it apart
         watcher.setDaemon(true);
         watcher.start();
@@ -50,6 +74,12 @@ final class ChildProcesses implements AutoCloseable {
     private void watch() {
         while (!stop) {
             look();
+            if (watchingCpu) {
+                Map<Long, Long> used = new HashMap<>();
+                handles.values().forEach(child -> child.info().totalCpuDuration()
+                        .ifPresent(time -> used.put(child.pid(), time.toNanos())));
+                cpu.add(new CpuReading(used));
+            }
             LockSupport.parkNanos(PERIOD_NANOS);
         }
     }
@@ -92,6 +122,41 @@ final class ChildProcesses implements AutoCloseable {
     /** The children still alive now. */
     List<Child> alive() {
         return children().stream().filter(c -> c.handle().isAlive()).toList();
+    }
+
+    /**
+     * The share of the children's CPU time that two of them spent computing together: their CPU time
+     * is cut into windows of {@link #WINDOW_NANOS} of it (windows follow the CPU the children got, not
+     * the clock, so a busy machine makes them longer, not emptier), and in each the two children that
+     * computed most count twice the smaller of their parts as together. Close to 1 when two compute
+     * at once (on one CPU too, where they take turns many times a window), close to 0 when one
+     * computes while the other waits for a number; a JVM starting up computes too.
+     */
+    double computedTogether() {
+        long together = 0;
+        long all = 0;
+        Map<Long, Long> windowStart = cpu.isEmpty() ? Map.of() : cpu.get(0).cpuNanos();
+        for (CpuReading reading : cpu) {
+            Map<Long, Long> before = windowStart;
+            List<Long> parts = reading.cpuNanos().entrySet().stream()
+                    .map(used -> used.getValue() - before.getOrDefault(used.getKey(), 0L))
+                    .sorted((a, b) -> Long.compare(b, a)).toList();
+            long sum = parts.stream().mapToLong(Long::longValue).sum();
+            if (sum >= WINDOW_NANOS) {
+                together += parts.size() >= 2 ? 2 * parts.get(1) : 0;
+                all += parts.size() >= 2 ? parts.get(0) + parts.get(1) : parts.get(0);
+                windowStart = reading.cpuNanos();
+            }
+        }
+        return all == 0 ? 0 : (double) together / all;
+    }
+
+    /** The CPU time each child used, in the order first seen, for a failure message. */
+    String cpuUsed() {
+        Map<Long, Long> most = new HashMap<>();
+        cpu.forEach(reading -> reading.cpuNanos().forEach((pid, nanos) -> most.merge(pid, nanos, Math::max)));
+        return children().stream().map(c -> TimeUnit.NANOSECONDS.toMillis(most.getOrDefault(c.pid(), 0L)) + " ms")
+                .toList().toString();
     }
 
     /** Milliseconds from the start of watching to {@code nanos}. */

@@ -3,6 +3,11 @@ package ch07_processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch06_cpu.SumOfSquares;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import kit.Arguments;
@@ -20,9 +26,11 @@ import kit.KitExtension;
 import kit.Measure;
 import kit.Points;
 import kit.Threads;
+import kit.Timed;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Exercise(19)
 class ProcessPoolTest {
@@ -33,6 +41,13 @@ class ProcessPoolTest {
     private static final Duration AT_ONCE = Duration.ofSeconds(3);
     /** Far more than the solution needs, even starting JVMs on a busy machine. */
     private static final Duration BOUND = Duration.ofSeconds(10);
+    /** For seconds of computing: what a machine shared with other builds may need. */
+    private static final Duration BUSY_BOUND = Duration.ofSeconds(90);
+
+    /** Two children computing at once spend most of their CPU time together; fed one after the other, little. */
+    private static final double TOGETHER = 0.5;
+    /** Six numbers of a few tenths of a second each: children starting up and taking turns are a small part of it. */
+    private static final int LARGE = 6;
 
     /** {@code count} random numbers, each small enough to take a child a few milliseconds. */
     private static List<Long> numbers(SplittableRandom random, int count) {
@@ -67,9 +82,15 @@ class ProcessPoolTest {
     /** {@code map}, a call of map(numbers), on a thread of its own, failing if it is not done within {@link #BOUND}. */
     private static List<WorkResult> mapWithin(List<Long> numbers, Callable<List<WorkResult>> map, String hang)
             throws Exception {
-        Optional<List<WorkResult>> results = Threads.callWithin(BOUND, map);
+        return mapWithin(numbers, map, BOUND, hang);
+    }
+
+    /** {@code map} on a thread of its own, failing if it is not done within {@code bound}. */
+    private static List<WorkResult> mapWithin(List<Long> numbers, Callable<List<WorkResult>> map, Duration bound, String hang)
+            throws Exception {
+        Optional<List<WorkResult>> results = Threads.callWithin(bound, map);
         return results.orElseThrow(() -> new AssertionError("map(" + numbers.size() + " numbers) was not done after "
-                + BOUND.toSeconds() + " s: " + hang));
+                + bound.toSeconds() + " s: " + hang));
     }
 
     @Test
@@ -110,6 +131,72 @@ class ProcessPoolTest {
                     .hasSize(2);
             assertThat(started).as("child processes seen running during map: every pid in the results must be"
                     + " one of them (the pid the worker answers with)").containsAll(answering);
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Points(2)
+    @Timed
+    @Timeout(120)
+    @DisplayName("6 large numbers on 2 processes: both children compute at the same time, seen in their CPU time")
+    void childrenComputeAtTheSameTime() throws Exception {
+        SplittableRandom random = new SplittableRandom();
+        List<Long> numbers = new ArrayList<>();
+        for (int i = 0; i < LARGE; i++) {
+            numbers.add(random.nextLong(600_000_000L, 700_000_000L));
+        }
+        double together;
+        String used;
+        try (ChildProcesses children = ChildProcesses.watchingCpu()) {
+            assertResults("map(6 large numbers) with 2 processes", numbers, mapWithin(numbers,
+                    () -> new ProcessPool(2).map(numbers), BUSY_BOUND, "does every worker get numbers?"));
+            together = children.computedTogether();
+            used = children.cpuUsed();
+        }
+        Measure.log("two children", String.format("computed together %.2f of their CPU time (%s)", together, used));
+        if (together >= TOGETHER) {
+            return;
+        }
+        double reference = referenceComputedTogether(numbers);
+        Measure.log("two children, the kit's reference", String.format("computed together %.2f", reference));
+        Measure.judge(together, reference, TOGETHER, () -> String.format("the 2 children spent %.0f%% of their CPU time"
+                + " (%s) computing at the same time, where the kit's own pool of 2, fed by a thread per child, spent %.0f%%:"
+                + " they computed one after the other. Is each number written and its answer read by the caller, one"
+                + " worker after the other? Give every worker a thread of its own that feeds it, so that all compute at"
+                + " once", 100 * together, used, 100 * reference), String.format("the children computed together %.0f%%"
+                + " of their CPU time, the kit's pool %.0f%%", 100 * together, 100 * reference));
+    }
+
+    /** What the kit's own pool shows for {@code numbers}: 2 workers, each fed by a thread of its own. */
+    private static double referenceComputedTogether(List<Long> numbers) throws Exception {
+        try (ChildProcesses children = ChildProcesses.watchingCpu()) {
+            List<Process> workers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    workers.add(new ProcessBuilder(Worker.command()).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+                }
+                AtomicInteger next = new AtomicInteger();
+                Measure.inParallel(workers.stream().<Measure.Work>map(worker -> () -> {
+                    Writer to = new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8);
+                    BufferedReader from = new BufferedReader(new InputStreamReader(worker.getInputStream(),
+                            StandardCharsets.UTF_8));
+                    for (int i = next.getAndIncrement(); i < numbers.size(); i = next.getAndIncrement()) {
+                        to.write(numbers.get(i) + "\n");
+                        to.flush();
+                        if (from.readLine() == null) {
+                            throw new IllegalStateException("the kit's own worker died");
+                        }
+                    }
+                    to.close();
+                }).toArray(Measure.Work[]::new));
+                for (Process worker : workers) {
+                    worker.waitFor();
+                }
+            } finally {
+                workers.forEach(Process::destroyForcibly);
+            }
+            return children.computedTogether();
         }
     }
 
