@@ -160,7 +160,7 @@ class ProcessPoolTest {
         }
         double reference = referenceComputedTogether(numbers);
         Measure.log("two children, the kit's reference", String.format("computed together %.2f", reference));
-        Measure.judge(together, reference, TOGETHER, () -> String.format("the 2 children spent %.0f%% of their CPU time"
+        Measure.judge(together, reference, TOGETHER, Measure.NO_SHARE, () -> String.format("the 2 children spent %.0f%% of their CPU time"
                 + " (%s) computing at the same time, where the kit's own pool of 2, fed by a thread per child, spent %.0f%%:"
                 + " they computed one after the other. Is each number written and its answer read by the caller, one"
                 + " worker after the other? Give every worker a thread of its own that feeds it, so that all compute at"
