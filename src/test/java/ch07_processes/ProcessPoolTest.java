@@ -37,6 +37,8 @@ class ProcessPoolTest {
 
     /** How long a child may take to be gone after map returned: waitFor() makes it none. */
     private static final Duration GONE = Duration.ofSeconds(1);
+    /** How long a worker's exit is held for a map that waits for it other than by waitFor(). */
+    private static final Duration LET_GO = Duration.ofSeconds(3);
     /** How soon a dead worker must be reported. */
     private static final Duration AT_ONCE = Duration.ofSeconds(3);
     /** Far more than the solution needs, even starting JVMs on a busy machine. */
@@ -229,13 +231,18 @@ class ProcessPoolTest {
     @DisplayName("no child is left running when map returns: every worker has exited")
     void noChildLeftRunning() throws Exception {
         List<Long> numbers = numbers(new SplittableRandom(), 6);
-        try (ChildProcesses children = new ChildProcesses()) {
+        try (ChildProcesses children = new ChildProcesses(); WorkerExitHold exits = new WorkerExitHold()) {
             AtomicReference<List<ChildProcesses.Child>> aliveAtReturn = new AtomicReference<>();
-            assertResults("map(6 numbers) with 2 processes", numbers, mapWithin(numbers, () -> {
+            Threads.Call<List<WorkResult>> map = Threads.start(() -> {
                 List<WorkResult> results = new ProcessPool(2).map(numbers);
                 aliveAtReturn.set(children.alive()); // the moment map returned
                 return results;
-            }, "does every worker get numbers?"));
+            });
+            // A worker whose input has ended stays alive until map waits for it (or has had LET_GO to).
+            exits.releaseWhenWaitedFor(map::isDone, LET_GO, BOUND);
+            assertResults("map(6 numbers) with 2 processes", numbers, map.await(BOUND).orElseThrow(() ->
+                    new AssertionError("map(6 numbers) was not done after " + BOUND.toSeconds() + " s: does every"
+                            + " worker get numbers, and does its input get closed?")));
             assertThat(children.children()).as("child processes started by map").isNotEmpty();
             assertThat(aliveAtReturn.get()).as("workers still running at the moment map returned: close each worker's"
                     + " input (a worker exits at the end of its input) and waitFor() it before returning; closing"
