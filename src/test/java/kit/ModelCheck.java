@@ -49,6 +49,12 @@ public final class ModelCheck {
     /** Interleavings explored: enough to find each race of the chapters' mutants every time (CALIBRATION.md, model checking). */
     private static final int INVOCATIONS = 100;
 
+    /** How many times a scenario is checked while Lincheck's wall clock is all that fails it. */
+    private static final int CLOCK_ATTEMPTS = 3;
+
+    private ModelCheck() {
+    }
+
     /**
      * How Lincheck reports a run that went past its wall-clock timeout: a thread dump, or only the
      * heading, and no interleaving. On a machine too busy to give the threads CPU, correct code gets
@@ -56,11 +62,6 @@ public final class ModelCheck {
      */
     private static boolean onlyTheClock(String report) {
         return report.contains("The execution has hung, see the thread dump") || report.strip().equals("= Concurrent test has hung =");
-    }
-    /** How many times a scenario is checked while Lincheck's wall clock is all that fails it. */
-    private static final int CLOCK_ATTEMPTS = 3;
-
-    private ModelCheck() {
     }
 
     /** What the checker found. */
