@@ -11,6 +11,7 @@ import kit.Threads;
 import kit.Exercise;
 import kit.Points;
 import kit.ModelCheck;
+import kit.NeedsCpus;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -50,6 +51,7 @@ class SeatBookingTest {
     @Test
     @Order(3)
     @Points(2)
+    @NeedsCpus(2) // on one CPU the threads seldom collide: the model check below grades the race there
     @DisplayName("16 threads racing for 1,000 seats, round after round for a second: one winner per seat, the one bookings() shows")
     void oneWinnerPerSeat() throws InterruptedException {
         long end = System.nanoTime() + RACING.toNanos();
@@ -85,7 +87,7 @@ class SeatBookingTest {
     @Timeout(240)
     @DisplayName("no interleaving of two bookings of one seat gives it to both or to neither (model checking, on any number of CPUs)")
     void modelCheckedSameSeat() {
-        ModelCheck.check(RaceModels.SameSeat.class).assertPassed("Checking that the seat is free and taking it must be one"
-                + " atomic step (putIfAbsent on a ConcurrentMap, or both under one lock).");
+        ModelCheck.check(RaceModels.SameSeat.class).assertPassed("Checking that the seat is free and then taking it are two"
+                + " steps; make them one atomic step (putIfAbsent on a ConcurrentMap, or both under one lock).");
     }
 }
