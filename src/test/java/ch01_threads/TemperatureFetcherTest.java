@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,17 +23,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import kit.Arguments;
+import kit.CannedClient;
 import kit.Eventually;
 import kit.Exercise;
 import kit.FakeServer;
+import kit.InPairs;
 import kit.KitExtension;
 import kit.Measure;
+import kit.NeedsCpus;
 import kit.ObservedClient;
 import kit.Points;
 import kit.Threads;
 import kit.Timed;
+import kit.TooBusy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -62,6 +68,13 @@ class TemperatureFetcherTest {
     private static final Duration SLOW = Duration.ofSeconds(2);
     private static final Duration PROMPTLY = Duration.ofSeconds(1);
     private static final Duration BOUND = Duration.ofSeconds(8);
+    /**
+     * Cities answered two at a time, the two at the same instant; the calls go on until a HashMap
+     * written the same way has lost this many answers, or for at most this long (CALIBRATION.md, ch01).
+     */
+    private static final int PAIRED = 64;
+    private static final int SHOWN = 8;
+    private static final Duration PAIRING = Duration.ofSeconds(3);
 
     private final Map<String, Double> temperatures = new LinkedHashMap<>();
     private ObservedClient client;
@@ -394,5 +407,59 @@ class TemperatureFetcherTest {
         } finally {
             call.thrown(BOUND.multipliedBy(2)); // a call that swallowed the interrupt ends when the service answers
         }
+    }
+
+    @Test
+    @Order(13)
+    @Points(1)
+    @NeedsCpus(2) // the two answers of a pair must be written at the same instant
+    @Timed // judged against what a HashMap written the same way loses on this machine in the same rounds
+    @DisplayName("64 cities answered two at a time, the two at the same instant, call after call: no answer is lost")
+    void answersWrittenTwoAtATimeAreAllKept() throws Exception {
+        // The two cities of a pair have names with the same hash code: in a map they go to the same slot.
+        List<String> cities = IntStream.range(0, PAIRED).mapToObj(i -> "Town " + i / 2 + (i % 2 == 0 ? " Aa" : " BB")).toList();
+        String hint = "answers were lost when two city threads wrote them at the same instant: is the map they write"
+                + " into thread-safe? A HashMap is not: use a ConcurrentHashMap, or let each thread keep its own answer"
+                + " and gather them after join()";
+        int shown = 0;
+        int call = 0;
+        long end = System.nanoTime() + PAIRING.toNanos();
+        while (shown < SHOWN && (call == 0 || System.nanoTime() < end)) {
+            call++;
+            shown += InPairs.lostByAHashMap(cities); // the same rounds, so the same machine
+            List<String> lost = lostInPairs(cities);
+            assertThat(lost).as("call %d: cities whose answer fetchWithThreads lost or got wrong (of %d): %s", call, PAIRED, hint)
+                    .isEmpty();
+        }
+        if (shown < SHOWN) {
+            throw new TooBusy("in " + call + " calls of " + PAIRED + " cities, a HashMap written the same way by the kit's"
+                    + " own threads lost only " + shown + " answers (" + SHOWN + " needed): two threads seldom ran at once");
+        }
+    }
+
+    /** One call of fetchWithThreads whose answers come in pairs ({@link InPairs}): the cities it lost or got wrong. */
+    private static List<String> lostInPairs(List<String> cities) throws Exception {
+        InPairs pairs = new InPairs(cities.size());
+        TemperatureFetcher fetcher = new TemperatureFetcher(URI.create("http://weather.invalid"), new CannedClient(uri -> {
+            String city = URLDecoder.decode(uri.getRawQuery().replaceFirst("^city=", ""), StandardCharsets.UTF_8);
+            int index = cities.indexOf(city);
+            if (index < 0) {
+                return new CannedClient.Answer(404, "");
+            }
+            pairs.arrive(index);
+            return new CannedClient.Answer(200, Double.toString(index / 10.0));
+        }));
+        Threads.Call<Map<String, Double>> running = Threads.start(() -> fetcher.fetchWithThreads(cities));
+        Map<String, Double> found = answer("fetchWithThreads(" + cities.size() + " cities)", "every city must be answered",
+                () -> running.await(BOUND).orElse(null));
+        if (!running.isDone()) {
+            running.thread().interrupt();
+            KitExtension.requestFreshJvm("fetchWithThreads did not end");
+            throw new AssertionError("fetchWithThreads(" + cities.size() + " cities) was not done after " + BOUND.toSeconds()
+                    + " s: were its map's entries written by two threads at once? A HashMap written so can break for good");
+        }
+        Map<String, Double> got = found == null ? Map.of() : found;
+        return IntStream.range(0, cities.size()).filter(i -> !Double.valueOf(i / 10.0).equals(got.get(cities.get(i))))
+                .mapToObj(cities::get).toList();
     }
 }
