@@ -26,10 +26,10 @@ import javax.net.ssl.SSLSession;
 
 /**
  * An {@link HttpClient} with no network: each request is answered at once, on the calling thread,
- * with the status and body a function gives for its URI. For model checking ({@link ModelCheck}),
- * where a real client's selector thread and sockets would be interleaved on too; the answer goes
- * through the request's own {@link HttpResponse.BodyHandler}, so any handler an exercise chooses
- * works.
+ * with the status and body a function gives for its URI. For tests that decide when each calling
+ * thread gets its answer ({@link InPairs}), which a real client's selector thread and sockets would
+ * blur; the answer goes through the request's own {@link HttpResponse.BodyHandler}, so any handler
+ * an exercise chooses works.
  */
 public final class CannedClient extends HttpClient {
 
