@@ -119,9 +119,10 @@ class PoisonPillTest {
         Set<Thread> readers = channel.readers();
         assertThat(readers).as("threads that took from the channel: a reader, not the writer").doesNotContain(writer)
                 .hasSize(1);
-        assertThat(channel.takes()).as("values the reader took: every number, then the sentinel, and nothing after")
-                .hasSize(count + 1);
-        assertThat(channel).as("the channel after transfer returned").isEmpty();
+        assertThat(channel.takes()).as("values the reader took: every number, then the sentinel, and nothing after: "
+                + STOPS_AT_SENTINEL).hasSize(count + 1);
+        assertThat(channel).as("the channel after transfer returned, which the reader should have emptied: "
+                + STOPS_AT_SENTINEL).isEmpty();
         assertAllReceived(count, result);
         assertThat(writer.isAlive()).as("the writer thread alive after transfer returned: join it").isFalse();
         Thread reader = readers.iterator().next();
