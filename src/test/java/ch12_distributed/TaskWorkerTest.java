@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,7 @@ import kit.Broker;
 import kit.Eventually;
 import kit.Exercise;
 import kit.Measure;
+import kit.Observations;
 import kit.Points;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +144,23 @@ class TaskWorkerTest {
     private static List<Workers.Started> startedOf(Set<String> bodies, long since) {
         return workers.startedSince(since).stream()
                 .filter(s -> bodies.contains(new String(s.task().encode(), StandardCharsets.UTF_8))).toList();
+    }
+
+    /** The report page's picture of the queue: the tasks waiting in it, and each worker's tasks from start to reply. */
+    private void pictureOfTheQueue(List<String> ids, long since) {
+        Map<String, String> idOfBody = new HashMap<>();
+        ids.forEach(id -> idOfBody.put(requests.sent(id).body(), id));
+        Map<String, List<long[]>> busy = new LinkedHashMap<>();
+        workers.pids().forEach(pid -> busy.put("worker pid " + pid, new ArrayList<>()));
+        for (Workers.Started s : workers.startedSince(since)) {
+            String id = idOfBody.get(new String(s.task().encode(), StandardCharsets.UTF_8));
+            if (id != null) {
+                List<Requests.Answer> answers = requests.answersTo(id);
+                long end = answers.isEmpty() ? System.nanoTime() : answers.get(0).nanos();
+                busy.computeIfAbsent("worker pid " + s.pid(), k -> new ArrayList<>()).add(new long[] {s.nanos(), end});
+            }
+        }
+        Observations.workQueue(queue, ids.stream().map(id -> requests.sent(id).nanos()).toList(), busy);
     }
 
     private void assertValue(String id, long expected) throws Exception {
@@ -317,6 +337,7 @@ class TaskWorkerTest {
             ids.add(requests.send(Task.of("slowSquare", value, SHORT_MILLIS)));
         }
         List<String> missing = requests.awaitAll(ids, Duration.ofMillis(MANY * SHORT_MILLIS * 3));
+        pictureOfTheQueue(ids, start);
         if (!missing.isEmpty()) {
             fail("only " + (MANY - missing.size()) + " of " + MANY + " tasks came back: " + whyNoReply(missing.get(0)));
         }

@@ -33,7 +33,7 @@ final class ReportPage {
     /** Past this many characters the page draws no more pictures (whatever the observations say). */
     private static final int PICTURE_BUDGET = 800_000;
     private static final int MAX_TEXT = 200;
-    private static final Set<String> KINDS = Set.of("in-flight", "threads", "jcstress", "deadlock", "speedup");
+    private static final Set<String> KINDS = Set.of("in-flight", "threads", "jcstress", "deadlock", "speedup", "queue");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("\\p{Cntrl}");
@@ -266,6 +266,7 @@ final class ReportPage {
                     case "jcstress" -> jcstress(o);
                     case "deadlock" -> deadlock(o);
                     case "speedup" -> speedup(o);
+                    case "queue" -> queue(o);
                     default -> { }
                 }
             } catch (RuntimeException malformed) {
@@ -281,13 +282,7 @@ final class ReportPage {
 
     /** Requests in flight at the fake server over time, the limit dashed where the test has one. */
     private void inFlight(JsonNode o) {
-        List<double[]> steps = new ArrayList<>();
-        for (JsonNode s : o.path("steps")) {
-            if (steps.size() >= 400) {
-                break;
-            }
-            steps.add(new double[] {num(s.path(0), 0, 1e9), num(s.path(1), 0, 10_000)});
-        }
+        List<double[]> steps = steps(o.path("steps"));
         if (steps.isEmpty()) {
             return;
         }
@@ -301,21 +296,94 @@ final class ReportPage {
                 + fmt(num(o.path("requests"), 0, 1e6)) + " requests" + (limit >= 0 ? "; the limit is " + fmt(limit) : ""));
         svgOpen(w, h, "requests in flight over time", "in-flight");
         axes(left, topPad, pw, ph, top, end / 1000.0, "ms");
-        StringBuilder d = new StringBuilder();
-        double prevY = topPad + ph;
-        d.append("M").append(f(left)).append(',').append(f(prevY));
-        for (double[] s : steps) {
-            double x = left + pw * s[0] / end;
-            double y = topPad + ph - ph * s[1] / top;
-            d.append(" L").append(f(x)).append(',').append(f(prevY)).append(" L").append(f(x)).append(',').append(f(y));
-            prevY = y;
-        }
-        html.append("<path d=\"").append(d).append("\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\"/>");
+        stepPath(steps, left, topPad, pw, ph, top, end);
         if (limit >= 0) {
             double y = topPad + ph - ph * limit / top;
             html.append("<line x1=\"").append(f(left)).append("\" x2=\"").append(f(left + pw)).append("\" y1=\"").append(f(y))
                     .append("\" y2=\"").append(f(y)).append("\" stroke=\"#c62828\" stroke-dasharray=\"5 3\"/>")
                     .append(text(left + pw - 2, y - 3, "limit " + fmt(limit), "end", "#c62828"));
+        }
+        html.append("</svg></figure>\n");
+    }
+
+    /** A step function's points from the test JVM ({micros, value} pairs), at most 400, clamped. */
+    private static List<double[]> steps(JsonNode list) {
+        List<double[]> steps = new ArrayList<>();
+        for (JsonNode s : list) {
+            if (steps.size() >= 400) {
+                break;
+            }
+            steps.add(new double[] {num(s.path(0), 0, 1e9), num(s.path(1), 0, 10_000)});
+        }
+        return steps;
+    }
+
+    /** Draws a step function over a plot {@code pw} by {@code ph} at ({@code left}, {@code top}). */
+    private void stepPath(List<double[]> steps, double left, double top, double pw, double ph, double yMax, double end) {
+        StringBuilder d = new StringBuilder();
+        double prevY = top + ph;
+        d.append("M").append(f(left)).append(',').append(f(prevY));
+        for (double[] s : steps) {
+            double x = left + pw * Math.min(1, s[0] / end);
+            double y = top + ph - ph * s[1] / yMax;
+            d.append(" L").append(f(x)).append(',').append(f(prevY)).append(" L").append(f(x)).append(',').append(f(y));
+            prevY = y;
+        }
+        html.append("<path d=\"").append(d).append("\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\"/>");
+    }
+
+    /**
+     * A work queue (ch12): the tasks waiting in it over time, and below, a lane per worker with a bar
+     * for each task it worked on, from its start to its reply.
+     */
+    private void queue(JsonNode o) {
+        List<double[]> steps = steps(o.path("steps"));
+        if (steps.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        List<List<double[]>> lanes = new ArrayList<>();
+        o.path("workers").fields().forEachRemaining(e -> {
+            if (lanes.size() < 8) {
+                names.add(e.getKey());
+                List<double[]> spans = new ArrayList<>();
+                for (JsonNode span : e.getValue()) {
+                    if (spans.size() < 200) {
+                        spans.add(new double[] {num(span.path(0), 0, 1e9), num(span.path(1), 0, 1e9)});
+                    }
+                }
+                lanes.add(spans);
+            }
+        });
+        double end = Math.max(1, steps.get(steps.size() - 1)[0]);
+        for (List<double[]> lane : lanes) {
+            for (double[] span : lane) {
+                end = Math.max(end, span[1]);
+            }
+        }
+        double max = steps.stream().mapToDouble(s -> s[1]).max().orElse(1);
+        double top = Math.max(1, max) * 1.15;
+        int w = 640, left = 110, right = 60, topPad = 10, plotH = 90, rowH = 18;
+        double pw = w - left - right;
+        int h = topPad + plotH + 22 + rowH * lanes.size() + 4;
+        figure("Queue " + clip(o.path("queue").asText(), 60) + ": " + fmt(num(o.path("tasks"), 0, 1e6))
+                + " tasks sent, at most " + fmt(num(o.path("max"), 0, 1e6)) + " waiting at once; below, when each"
+                + " worker worked on a task (from its start to its reply)");
+        svgOpen(w, h, "tasks waiting in the queue over time, and each worker's tasks", "queue");
+        html.append(text(left - 34, topPad + plotH / 2.0, "waiting", "end"));
+        axes(left, topPad, pw, plotH, top, end / 1000.0, "ms");
+        stepPath(steps, left, topPad, pw, plotH, top, end);
+        double y = topPad + plotH + 22;
+        for (int i = 0; i < lanes.size(); i++) {
+            html.append(text(left - 6, y + 12, clip(names.get(i), 24), "end"));
+            html.append(rect(left, y + 1, pw, rowH - 4, "#f1f3f4"));
+            for (double[] span : lanes.get(i)) {
+                double x0 = left + pw * Math.min(1, span[0] / end);
+                double x1 = left + pw * Math.min(1, Math.max(span[0], span[1]) / end);
+                html.append(rect(x0, y + 1, Math.max(1, x1 - x0 - 0.5), rowH - 4, "#2e7d32"));
+            }
+            html.append(text(w - right + 4, y + 12, fmt(lanes.get(i).size()) + " tasks", "start"));
+            y += rowH;
         }
         html.append("</svg></figure>\n");
     }
@@ -544,8 +612,8 @@ final class ReportPage {
                 .append("\" y2=\"").append(f(top + ph)).append("\" stroke=\"#999\"/>");
         html.append("<line x1=\"").append(f(left)).append("\" y1=\"").append(f(top)).append("\" x2=\"").append(f(left))
                 .append("\" y2=\"").append(f(top + ph)).append("\" stroke=\"#999\"/>");
-        int ticks = (int) Math.min(10, Math.floor(yMax));
-        int stepY = Math.max(1, (int) Math.ceil(Math.floor(yMax) / 5.0));
+        int ticks = (int) Math.floor(yMax); // at most six labels, whatever the top
+        int stepY = Math.max(1, (int) Math.ceil(ticks / 5.0));
         for (int v = 0; v <= ticks; v += stepY) {
             double y = top + ph - ph * v / yMax;
             html.append(text(left - 4, y + 4, String.valueOf(v), "end"));

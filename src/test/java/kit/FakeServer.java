@@ -193,16 +193,7 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
             changes.add(new long[] {(Math.min(s.answeredNanos(), now) - zero) / 1_000, -1});
         }
         changes.sort(Comparator.<long[]>comparingLong(c -> c[0]).thenComparingLong(c -> c[1]));
-        List<long[]> steps = new ArrayList<>();
-        long inFlight = 0;
-        for (long[] change : changes) {
-            inFlight += change[1];
-            if (!steps.isEmpty() && steps.get(steps.size() - 1)[0] == change[0]) {
-                steps.get(steps.size() - 1)[1] = inFlight;
-            } else {
-                steps.add(new long[] {change[0], inFlight});
-            }
-        }
+        List<long[]> steps = Observations.steps(changes);
         Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("requests", all.size());
         data.put("max", maxInFlight());

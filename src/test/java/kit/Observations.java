@@ -3,6 +3,7 @@ package kit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,62 @@ public final class Observations {
             }
         }
         return json;
+    }
+
+    /**
+     * Records a work queue seen from both ends: how many tasks waited in {@code queue} over time (sent,
+     * not yet begun by any worker), and, per worker, when it worked on a task (from its start to its
+     * reply; {@code busy} maps a worker's name to {start, end} pairs). All times are this JVM's
+     * {@link System#nanoTime()}, as the test took them.
+     */
+    public static void workQueue(String queue, List<Long> sentNanos, Map<String, List<long[]>> busy) {
+        if (sentNanos.isEmpty()) {
+            return;
+        }
+        long zero = sentNanos.stream().mapToLong(Long::longValue).min().orElseThrow();
+        List<long[]> changes = new ArrayList<>(); // {micros since the first send, +1 sent or -1 begun}
+        sentNanos.forEach(n -> changes.add(new long[] {(n - zero) / 1_000, 1}));
+        Map<String, List<long[]>> lanes = new LinkedHashMap<>();
+        busy.forEach((worker, spans) -> {
+            List<long[]> lane = new ArrayList<>();
+            for (long[] span : spans) {
+                changes.add(new long[] {(span[0] - zero) / 1_000, -1});
+                if (lane.size() < 200) {
+                    lane.add(new long[] {(span[0] - zero) / 1_000, (span[1] - zero) / 1_000});
+                }
+            }
+            if (lanes.size() < 8) {
+                lanes.put(worker, lane);
+            }
+        });
+        // At one instant, sends before starts: a task is in the queue before a worker takes it.
+        changes.sort(Comparator.<long[]>comparingLong(c -> c[0]).thenComparingLong(c -> -c[1]));
+        List<long[]> steps = steps(changes);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("queue", queue);
+        data.put("tasks", sentNanos.size());
+        data.put("max", steps.stream().mapToLong(st -> st[1]).max().orElse(0));
+        data.put("steps", downsample(steps, 300));
+        data.put("workers", lanes);
+        record("queue", data, 2);
+    }
+
+    /**
+     * A step function from its changes ({time, +n or -n}, in the order they happened): the running
+     * total after each, never below 0 (a task taken twice, say), one point per instant.
+     */
+    public static List<long[]> steps(List<long[]> changes) {
+        List<long[]> steps = new ArrayList<>();
+        long total = 0;
+        for (long[] change : changes) {
+            total = Math.max(0, total + change[1]);
+            if (!steps.isEmpty() && steps.get(steps.size() - 1)[0] == change[0]) {
+                steps.get(steps.size() - 1)[1] = total;
+            } else {
+                steps.add(new long[] {change[0], total});
+            }
+        }
+        return steps;
     }
 
     /**
