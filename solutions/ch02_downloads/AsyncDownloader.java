@@ -40,6 +40,11 @@ public class AsyncDownloader implements Downloader {
             CompletableFuture.allOf(bodies.toArray(CompletableFuture[]::new)).get(); // waits for every one
         } catch (ExecutionException someFailed) {
             // each failed site is reported below; the others are still downloaded
+        } catch (InterruptedException e) {
+            // Stop what is still running: the client's futures, and the stages made from them, cancel
+            // their exchange when cancelled (HttpClient.sendAsync's implementation note).
+            bodies.forEach(body -> body.cancel(true));
+            throw e;
         }
         List<Download> downloads = new ArrayList<>();
         List<Failure> failures = new ArrayList<>();

@@ -101,7 +101,7 @@ class AsyncDownloaderTest {
     @Test
     @Order(7)
     @Points(1)
-    @DisplayName("interrupted while it waits, downloadAll throws InterruptedException at once")
+    @DisplayName("interrupted while it waits, downloadAll stops the downloads and throws InterruptedException at once")
     void interruptStops() throws Exception {
         DownloadChecks.assertInterruptStops(server, downloader());
     }

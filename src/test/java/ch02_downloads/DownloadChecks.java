@@ -181,6 +181,8 @@ final class DownloadChecks {
     /** Sites that take this long in the interrupt checks: far longer than an interrupted call may go on. */
     static final Duration SLOW = Duration.ofSeconds(2);
     static final Duration PROMPTLY = Duration.ofSeconds(1);
+    /** An interrupted call's downloads stopped within this after it ended: well before a slow site answers by itself. */
+    static final Duration STOPPED = Duration.ofMillis(500);
     private static final String OWN_CALL = "each call must work as the first did and report its own sites only: keep"
             + " what a call needs (its pool, its sessions, its results) inside the call, not in fields";
 
@@ -257,6 +259,13 @@ final class DownloadChecks {
             assertThat(prompt).as("downloadAll threw InterruptedException only %d ms after its caller was interrupted,"
                     + " once the downloads still running had finished: stop them (shutdownNow()) before you rethrow"
                     + " it", took).isTrue();
+            // Ending at once is half the promise: what it started must stop too, not answer unseen later.
+            Eventually.within(STOPPED, "downloadAll threw InterruptedException at once, but its downloads were still"
+                    + " running at the client " + STOPPED.toMillis() + " ms later (each site answers only after "
+                    + SLOW.toSeconds() + " s): when interrupted, stop the downloads still running (cancel their"
+                    + " futures, or shutdownNow() the pool and wait for it) before you rethrow",
+                    () -> assertThat(server.unansweredAtClients()).as("requests sent and not answered, cancelled or"
+                            + " failed at the client").isZero());
         } finally {
             call.thrown(SLOW.multipliedBy(3)); // a call that ignored the interrupt ends when its sites have answered
         }

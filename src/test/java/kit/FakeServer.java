@@ -293,6 +293,13 @@ public final class FakeServer implements BeforeAllCallback, AfterAllCallback, Be
         return url(path);
     }
 
+    /** Requests sent by this server's clients ({@link #client}) whose call has not returned or completed yet. */
+    public int unansweredAtClients() {
+        synchronized (clients) {
+            return clients.stream().mapToInt(ObservedClient::unanswered).sum();
+        }
+    }
+
     /**
      * A client for this server (HTTP/1.1, one connection per request in flight) whose requests
      * time out after {@code timeout}. Closed after the test, if no one closed it before.

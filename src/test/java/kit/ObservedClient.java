@@ -141,7 +141,7 @@ public final class ObservedClient extends HttpClient {
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         HttpRequest timed = withTimeout(request);
         unanswered.incrementAndGet();
-        return http.sendAsync(timed, handler).whenComplete((response, failure) -> unanswered.decrementAndGet());
+        return counted(http.sendAsync(timed, handler));
     }
 
     @Override
@@ -149,7 +149,16 @@ public final class ObservedClient extends HttpClient {
             HttpResponse.PushPromiseHandler<T> push) {
         HttpRequest timed = withTimeout(request);
         unanswered.incrementAndGet();
-        return http.sendAsync(timed, handler, push).whenComplete((response, failure) -> unanswered.decrementAndGet());
+        return counted(http.sendAsync(timed, handler, push));
+    }
+
+    /**
+     * The exchange's own future, not a stage after it: cancelling it must reach the exchange, as
+     * it does with a plain client. The count of calls not returned follows it.
+     */
+    private <T> CompletableFuture<HttpResponse<T>> counted(CompletableFuture<HttpResponse<T>> exchange) {
+        exchange.whenComplete((response, failure) -> unanswered.decrementAndGet());
+        return exchange;
     }
 
     @Override
