@@ -156,9 +156,9 @@ final class CpuChecks {
                 best.parallelShare(), best.busyCpus(), best.describe(), possible.parallelShare()));
         Measure.judge(best.parallelShare(), possible.parallelShare(), PARALLEL, Measure.NO_SHARE,
                 () -> String.format("CPU time that %s"
-                + " spent on two CPUs at once, best round of those in up to %d s: %d ms in %d ms, %.0f%% of the time (%s), where the"
+                + " spent on two CPUs at once, best round of %d s: %d ms in %d ms, %.0f%% of the time (%s), where the"
                 + " kit's own two threads reached %.0f%% in the same rounds. Two threads computing at once on two CPUs"
-                + " do so most of the time; none means one thread computed at a time: %s", what, 2 * PATIENCE.toSeconds(),
+                + " do so most of the time; none means one thread computed at a time: %s", what, PATIENCE.toSeconds(),
                 best.parallelNanos() / 1_000_000, best.wall().toMillis(), 100 * best.parallelShare(), best.describe(),
                 100 * possible.parallelShare(), hint), String.format("CPU time on two CPUs at once, in %%: %s %.0f,"
                 + " the kit's own two threads %.0f", what, 100 * best.parallelShare(), 100 * possible.parallelShare()));

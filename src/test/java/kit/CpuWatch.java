@@ -250,16 +250,13 @@ public final class CpuWatch {
      * each with the most CPU time spent in parallel, stopping at the first in which the work's {@link
      * Observed#parallelShare()} reaches {@code enough}. Another build beside the tests leaves both
      * CPUs free only now and then: it costs rounds, not the grade, and the reference says what the
-     * machine allowed. Work that never runs in parallel has nothing to find and uses all the patience,
-     * twice the patience while the reference has not reached {@code enough} either: a busy machine is
-     * given longer to show a moment with both CPUs free, so that it can still tell.
+     * machine allowed. Work that never runs in parallel has nothing to find and uses all the patience.
      */
     public static MostParallel mostParallel(Duration patience, double enough, Measure.Work work, Measure.Work reference)
             throws Exception {
         work.run();
         reference.run();
         long deadline = System.nanoTime() + patience.toNanos();
-        long busyDeadline = deadline + patience.toNanos();
         Observed best = null;
         Observed bestReference = null;
         do {
@@ -271,8 +268,7 @@ public final class CpuWatch {
             if (bestReference == null || referenceRound.parallelShare() > bestReference.parallelShare()) {
                 bestReference = referenceRound;
             }
-        } while (best.parallelShare() < enough && (System.nanoTime() < deadline
-                || (bestReference.parallelShare() < enough && System.nanoTime() < busyDeadline)));
+        } while (best.parallelShare() < enough && System.nanoTime() < deadline);
         best.record(); // the round the verdict is made from
         return new MostParallel(best, bestReference);
     }
