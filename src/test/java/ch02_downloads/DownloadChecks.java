@@ -262,8 +262,9 @@ final class DownloadChecks {
             // Ending at once is half the promise: what it started must stop too, not answer unseen later.
             Eventually.within(STOPPED, "downloadAll threw InterruptedException at once, but its downloads were still"
                     + " running at the client " + STOPPED.toMillis() + " ms later (each site answers only after "
-                    + SLOW.toSeconds() + " s): when interrupted, stop the downloads still running (cancel their"
-                    + " futures, or shutdownNow() the pool and wait for it) before you rethrow",
+                    + SLOW.toSeconds() + " s): when interrupted, stop the downloads still running before you"
+                    + " rethrow: cancel their futures, or shut down your pool with shutdownNow() (it interrupts"
+                    + " them) and wait for it, in a finally",
                     () -> assertThat(server.unansweredAtClients()).as("requests sent and not answered, cancelled or"
                             + " failed at the client").isZero());
         } finally {
