@@ -152,9 +152,10 @@ final class CpuChecks {
         CpuWatch.MostParallel rounds = CpuWatch.mostParallel(PATIENCE, PARALLEL, work, reference);
         CpuWatch.Observed best = rounds.candidate();
         CpuWatch.Observed possible = rounds.reference();
-        Measure.log("parallel: " + what, String.format("%.2f of the wall time, %.2f CPUs busy (%s); the kit's own: %.2f",
-                best.parallelShare(), best.busyCpus(), best.describe(), possible.parallelShare()));
-        Measure.judge(best.parallelShare(), possible.parallelShare(), PARALLEL, Measure.NO_SHARE,
+        Measure.log("parallel: " + what, String.format("%.2f of the wall time, %.2f CPUs busy (%s); the kit's own: %.2f,"
+                + " enough in %d rounds", best.parallelShare(), best.busyCpus(), best.describe(), possible.parallelShare(),
+                rounds.reached()));
+        Measure.judge(best.parallelShare(), possible.parallelShare(), rounds.reached(), PARALLEL, Measure.NO_SHARE,
                 () -> String.format("CPU time that %s"
                 + " spent on two CPUs at once, best round of %d s: %d ms in %d ms, %.0f%% of the time (%s), where the"
                 + " kit's own two threads reached %.0f%% in the same rounds. Two threads computing at once on two CPUs"
@@ -175,7 +176,8 @@ final class CpuChecks {
             String hint) throws Exception {
         Measure.AgainstReference speedup = Measure.speedup(baseline, candidate, reference, PATIENCE, SPEEDUP);
         Measure.log("speedup: " + what, speedup);
-        Measure.judge(speedup.candidate().ratio(), speedup.reference().ratio(), SPEEDUP, Measure.NO_SPEEDUP,
+        Measure.judge(speedup.candidate().ratio(), speedup.reference().ratio(), speedup.reached(), SPEEDUP,
+                Measure.NO_SPEEDUP,
                 () -> String.format(
                 "speedup of %s over the sequential version: %s. The kit's own two threads were %.1fx faster in the"
                         + " same rounds: two CPUs were free, and the candidate must reach %.1fx: %s", what, speedup,

@@ -39,6 +39,9 @@ final class Facts {
     record Exercise(String chapter, String name, int number, int points) {
     }
 
+    // How many rounds of the kit's reference a check of many rounds needs before it fails code (Measure.SHOWN).
+    private static final Pattern SHOWN = Pattern.compile("(?:in at least|in fewer than|fewer than) (\\d+) (?:of them|rounds)");
+
     private final Path basedir;
     private final List<String> chapters;
     private final Map<String, Exercise> exercises = new LinkedHashMap<>();
@@ -77,7 +80,23 @@ final class Facts {
             }
         }
         readme();
+        shown("README.md");
+        if (chapters.contains("ch06_cpu")) {
+            shown("exercises/ch06_cpu/README.md");
+        }
         return gaps;
+    }
+
+    /** The rounds of the reference a busy-machine verdict needs, where {@code name} says how many. */
+    private void shown(String name) throws IOException {
+        Matcher m = SHOWN.matcher(read(name).replaceAll("\\s+", " "));
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            expect(Integer.parseInt(m.group(1)) == kit.Measure.SHOWN, name + " says a busy-machine check needs the reference in "
+                    + m.group(1) + " rounds; Measure.SHOWN is " + kit.Measure.SHOWN);
+        }
+        expect(any, name + " no longer says how many rounds of the reference a busy-machine check needs");
     }
 
     private void rubric() throws IOException {

@@ -240,8 +240,11 @@ public final class CpuWatch {
         return sampler.result;
     }
 
-    /** The best rounds of {@link #mostParallel}: the candidate's, and the reference's in the same rounds. */
-    public record MostParallel(Observed candidate, Observed reference) {
+    /**
+     * The best rounds of {@link #mostParallel}: the candidate's, and the reference's in the same rounds,
+     * with how many of the reference's rounds reached what was asked.
+     */
+    public record MostParallel(Observed candidate, Observed reference, int reached) {
     }
 
     /**
@@ -259,6 +262,7 @@ public final class CpuWatch {
         long deadline = System.nanoTime() + patience.toNanos();
         Observed best = null;
         Observed bestReference = null;
+        int reached = 0;
         do {
             Observed round = observe(work);
             if (best == null || round.parallelShare() > best.parallelShare()) {
@@ -268,9 +272,10 @@ public final class CpuWatch {
             if (bestReference == null || referenceRound.parallelShare() > bestReference.parallelShare()) {
                 bestReference = referenceRound;
             }
+            reached += referenceRound.parallelShare() >= enough ? 1 : 0;
         } while (best.parallelShare() < enough && System.nanoTime() < deadline);
         best.record(); // the round the verdict is made from
-        return new MostParallel(best, bestReference);
+        return new MostParallel(best, bestReference, reached);
     }
 
     /** Reads every live thread's CPU time and state, every {@link #PERIOD_NANOS}, until stopped. */
