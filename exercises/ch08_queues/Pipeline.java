@@ -34,7 +34,9 @@ public class Pipeline<A, B, C> {
 
     /**
      * Puts an item into the pipeline, blocking while the first queue is full. The items of one
-     * producer reach {@code last} in the order they were put, each once.
+     * producer reach {@code last} in the order they were put, each once. A put that returns
+     * normally has its item reach {@code last} even when {@link #shutdown()} is called at the same
+     * moment: it is queued before the pill, never behind it, or it is refused.
      *
      * @throws NullPointerException if {@code item} is null
      * @throws IllegalStateException after {@link #shutdown()}

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * queue blocks the stage before it, and so on back to {@link #put}. Values travel wrapped (a
  * function may return null, which a queue refuses); the pill is a wrapper of its own. Each
  * stage's thread is the only one that touches its function. {@code failures} is guarded by
- * itself; {@code shutDown} by {@code this}.
+ * itself; {@code shutDown}, {@code putting} and {@code pillSent} by {@code this}: shutdown waits for
+ * the puts in progress, so that no item goes into the first queue behind the pill.
  */
 public class Pipeline<A, B, C> {
 
@@ -27,6 +28,8 @@ public class Pipeline<A, B, C> {
     private final List<Thread> stages = new ArrayList<>();
     private final List<RuntimeException> failures = new ArrayList<>();
     private boolean shutDown; // guarded by this
+    private int putting; // puts past the shutDown check, their item not yet queued; guarded by this
+    private boolean pillSent; // guarded by this
 
     @SuppressWarnings("unchecked")
     public Pipeline(int capacity, Function<A, B> first, Function<B, C> second, Consumer<C> last) {
@@ -80,15 +83,27 @@ public class Pipeline<A, B, C> {
             if (shutDown) {
                 throw new IllegalStateException("the pipeline is shut down");
             }
+            putting++;
         }
-        input.put(new Item(item)); // outside the lock: it may block for a long time
+        try {
+            input.put(new Item(item)); // outside the lock: it may block for a long time
+        } finally {
+            synchronized (this) {
+                putting--;
+                notifyAll(); // a shutdown may be waiting for this put
+            }
+        }
     }
 
     public void shutdown() throws InterruptedException {
         boolean first;
         synchronized (this) {
-            first = !shutDown;
             shutDown = true;
+            while (putting > 0) {
+                wait(); // a put that got past the check goes in before the pill, never behind it
+            }
+            first = !pillSent;
+            pillSent = true;
         }
         if (first) {
             input.put(PILL);

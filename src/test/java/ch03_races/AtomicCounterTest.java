@@ -2,6 +2,7 @@ package ch03_races;
 
 import kit.Jcstress;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Exercise;
 import kit.Points;
 import kit.ModelCheck;
@@ -27,6 +28,7 @@ class AtomicCounterTest {
     @Points(2)
     @Timeout(240)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
         Jcstress.run(AtomicCounterStress.AtomicLostUpdate.class).assertNothingForbidden(

@@ -3,6 +3,7 @@ package ch03_races;
 import kit.Jcstress;
 import kit.KitExtension;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Demonstration;
 import kit.Exercise;
 import kit.Points;
@@ -29,6 +30,7 @@ class LockedCounterTest {
     @Points(2)
     @Timeout(240)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("two threads incrementing at once never lose an update (jcstress)")
     void neverLosesAnUpdate() {
         Jcstress.run(LockedCounterStress.LockedLostUpdate.class).assertNothingForbidden(
@@ -51,6 +53,7 @@ class LockedCounterTest {
     @Demonstration
     @Timeout(240)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("the unsynchronised counter loses updates (jcstress, the race made visible)")
     void unsafeCounterLosesUpdates() {
         Jcstress.Outcomes outcomes = Jcstress.run(UnsafeCounterStress.UnsafeLostUpdate.class);

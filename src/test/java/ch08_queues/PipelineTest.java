@@ -18,12 +18,14 @@ import kit.Arguments;
 import kit.Blocking;
 import kit.Eventually;
 import kit.Exercise;
+import kit.ModelCheck;
 import kit.Points;
 import kit.ThreadReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @Exercise(23)
 class PipelineTest {
@@ -236,5 +238,17 @@ class PipelineTest {
         assertThat(shutDown(pipeline)).as("what shutdown() threw").isNull();
         assertThat(Arguments.thrownBy(() -> pipeline.put(1))).as("what put() threw after shutdown()")
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    @Order(6)
+    @Points(1)
+    @Timeout(240)
+    @DisplayName("a put racing shutdown is refused or its item reaches the last stage, in every interleaving (model checking, on any number of CPUs)")
+    void putRacingShutdownLosesNothing() {
+        ModelCheck.check(PipelineModels.PutRacesShutdown.class).assertPassed("A put that returns must have its item reach"
+                + " the last stage, even when shutdown() runs at the same moment: never queue it behind the pill.", "Threads were left waiting for ever while"
+                + " a put and shutdown() ran at once: does each stage pass the pill on, and does shutdown wait only for"
+                + " puts that can finish?");
     }
 }

@@ -18,6 +18,7 @@ import kit.Jcstress;
 import kit.KitExtension;
 import kit.ModelCheck;
 import kit.NeedsCpus;
+import kit.Timed;
 import kit.Points;
 import kit.Threads;
 import org.junit.jupiter.api.DisplayName;
@@ -238,6 +239,7 @@ class BoundedBufferTest {
     @Points(2)
     @Timeout(240)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("put and take at once never lose, duplicate or reorder an item (jcstress)")
     void neverLosesOrDuplicates() {
         String hint = "Two threads used the buffer at the same moment and an item was lost, taken twice or the size"
@@ -287,6 +289,7 @@ class BoundedBufferTest {
     @Demonstration
     @Timeout(240)
     @NeedsCpus(2)
+    @Timed
     @DisplayName("two puts at once on a ring without a lock overwrite each other (jcstress, the race made visible)")
     void unlockedRingLosesItems() {
         Jcstress.Outcomes outcomes = Jcstress.run(BufferStress.UnlockedTwoPuts.class);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +115,15 @@ public final class Jcstress {
                     .start();
             try {
                 if (!process.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new AssertionError("jcstress did not finish in " + CHILD_TIMEOUT_SECONDS + " s"
-                            + kept(chapter, "console.log").map(log -> "; see " + log).orElse(""));
+                    // Starved by other programs, or an actor that never returns: the grader tells them
+                    // apart by what programs outside the tests used meanwhile (the tests are @Timed).
+                    long cpu = Stream.concat(Stream.of(process.toHandle()),
+                            process.descendants()).mapToLong(h -> h.info().totalCpuDuration().map(Duration::toMillis)
+                            .orElse(0L)).sum();
+                    throw new TooBusy(String.format("jcstress did not finish in %d s, its JVMs having computed for %.1f s;"
+                            + " unless other programs kept the CPUs busy, an actor never returned: can a call block for"
+                            + " ever (a lock never released, a wait that nothing signals)?%s", CHILD_TIMEOUT_SECONDS,
+                            cpu / 1000.0, kept(chapter, "console.log").map(log -> " See " + log).orElse("")));
                 }
             } finally {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
