@@ -6,10 +6,12 @@ import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.TaskEvent;
 import com.sun.source.util.TaskListener;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -399,19 +401,40 @@ final class Compilation {
         return seen.size() + "/" + seen.hashCode() + "@" + newest;
     }
 
-    /** Removes {@code path}, a folder with everything in it or a file, if it is there. */
+    /**
+     * Removes {@code path}, a folder with everything in it or a file, if it is there. What a
+     * submission left in its scratch folder may defeat a walk by path names (a tree deeper than
+     * the path limit, folders it may not read): then rm and chmod, which walk by file descriptors.
+     */
     static void remove(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (Stream<Path> walk = Files.walk(path)) {
-                for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                    Files.delete(p);
-                }
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            if (File.separatorChar == '/') {
+                Sandbox.succeeds("chmod", "-R", "u+rwX", "--", path.toString()); // links are not followed below the top
+                Sandbox.succeeds("rm", "-rf", "--one-file-system", "--", path.toString());
+            }
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("could not remove " + path, e);
             }
         }
     }
 
+    /**
+     * An empty folder at {@code dir}. Where what was there cannot be removed, it is set aside under
+     * a name no grading uses: one grading's leftovers never stop the next.
+     */
     static void clean(Path dir) throws IOException {
-        remove(dir);
+        try {
+            remove(dir);
+        } catch (IOException e) {
+            Files.move(dir, dir.resolveSibling(dir.getFileName() + ".left-" + System.nanoTime()));
+        }
         Files.createDirectories(dir);
     }
 }

@@ -130,7 +130,7 @@ public final class FreshGrading implements Callable<Integer> {
     static void keep(Path made, Path results) throws IOException {
         Compilation.clean(results);
         if (Files.isDirectory(made)) {
-            Edition.copyTree(made, results, p -> p.startsWith("scratch"));
+            Edition.copyTree(made, results, p -> p.getName(0).toString().startsWith("scratch")); // scratch-ready too
         }
     }
 

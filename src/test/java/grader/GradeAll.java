@@ -109,9 +109,16 @@ public final class GradeAll implements Callable<Integer> {
         for (Path student : students) {
             String name = student.getFileName().toString();
             long started = System.nanoTime();
-            int status = FreshGrading.grade(setup, student, reports.resolve(name), reports.resolve(name + ".log"));
-            Score score = read(name, reports.resolve(name), (System.nanoTime() - started) / 1e9,
-                    status == FreshGrading.TIMED_OUT);
+            Score score;
+            try {
+                int status = FreshGrading.grade(setup, student, reports.resolve(name), reports.resolve(name + ".log"));
+                score = read(name, reports.resolve(name), (System.nanoTime() - started) / 1e9,
+                        status == FreshGrading.TIMED_OUT);
+            } catch (IOException | RuntimeException e) {
+                // One submission's failure is that student's row, never the class's grading.
+                score = new Score(name, 0, 0, false, (System.nanoTime() - started) / 1e9,
+                        "not graded: the grader failed on this submission (" + e + ")");
+            }
             scores.add(score);
             out.printf("  %-24s %9s  %5.1f s  %s%n", name, score.graded() ? Scoreboard.points(score.score()) + "/"
                     + Scoreboard.points(score.maxScore()) : "not graded", score.seconds(), score.note());

@@ -23,9 +23,15 @@ import java.util.stream.Stream;
  * @param watch seconds to keep watching the report after the grading ended (0: not at all)
  * @param names a phrase its reports must contain, the failure named as it happened (null: not checked)
  * @param cpus the CPUs it is graded as if the machine had (0: this machine's)
+ * @param absent a phrase no file the grading kept may contain, a reference solution's (null: not checked)
+ * @param again whether it is graded a second time in the same folder, which must get the same score
+ * @param listen a port on the machine's loopback that no test JVM may reach (0: none)
+ * @param leaves files of the machine's that must not be there after the grading
+ * @param copy where another copy of the kit's solutions is put during the grading, outside the kit (null: none)
  */
 record Hostile(String name, String what, String chapter, Set<String> exercises, double score, boolean tampered,
-        int ignored, int watch, String names, int cpus, Path files) {
+        int ignored, int watch, String names, int cpus, String absent, boolean again, int listen, List<Path> leaves,
+        Path copy, Path files) {
 
     static final String DIR = "src/test/hostile";
 
@@ -46,7 +52,11 @@ record Hostile(String name, String what, String chapter, Set<String> exercises, 
                                 .collect(Collectors.toSet()),
                         honestScore(p), Boolean.parseBoolean(p.getProperty("tampered", "false")),
                         Integer.parseInt(p.getProperty("ignored", "-1")), Integer.parseInt(p.getProperty("watch", "0")),
-                        p.getProperty("names"), Integer.parseInt(p.getProperty("cpus", "0")), d.resolve("exercises"));
+                        p.getProperty("names"), Integer.parseInt(p.getProperty("cpus", "0")), p.getProperty("absent"),
+                        Boolean.parseBoolean(p.getProperty("again", "false")), Integer.parseInt(p.getProperty("listen", "0")),
+                        Arrays.stream(p.getProperty("leaves", "").split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                                .map(Path::of).toList(), p.getProperty("copy") == null ? null : Path.of(p.getProperty("copy")),
+                        d.resolve("exercises"));
                 if (chapters.contains(h.chapter())) {
                     cases.add(h);
                 }

@@ -1,10 +1,14 @@
 package grader;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -28,12 +32,17 @@ import java.util.stream.Stream;
 final class Sandbox {
 
     static final String ACCOUNT = "threadwork";
+    /** The folder in scratch of what the grader reads back, and its files. */
+    static final String OUT = "out";
+    static final String JOURNAL = "journal.jsonl";
+    static final String MEASUREMENTS = "measurements.log";
+    private static final List<String> WRITTEN = List.of(JOURNAL, Child.OBSERVATIONS, MEASUREMENTS);
 
     enum Mode {
         /** Root: an unprivileged user inside a PID namespace. */
-        USER_AND_NAMESPACE("the test JVM runs as the unprivileged user '" + ACCOUNT + "' in a PID namespace of its own"),
+        USER_AND_NAMESPACE("the test JVM runs as the unprivileged user '%s' in a PID namespace of its own"),
         /** Root where namespaces are forbidden (a container): an unprivileged user, all of whose processes are killed. */
-        USER("the test JVM runs as the unprivileged user '" + ACCOUNT + "' (no namespaces here: every process of that user"
+        USER("the test JVM runs as the unprivileged user '%s' (no namespaces here: every process of that user"
                 + " is killed when it ends)"),
         /** A PID namespace inside a user namespace, for a user without root. */
         NAMESPACE("the test JVM runs in a PID namespace of its own (as you: it can write what you can)"),
@@ -49,14 +58,27 @@ final class Sandbox {
 
     private final Mode mode;
     private final Path runtime;
+    /** The unprivileged user the test JVMs run as (as root), one no other grader on the machine is using. */
+    private final String account;
     private final String uid;
     private final String gid;
+    /** Whether a namespace can have a network of its own with loopback up (iproute2's ip is there). */
+    private final boolean loopbackOnly;
+    /** Who the grader is, outside its user namespace (without root). */
+    private final String realUid = output("id", "-u");
+    private final String realGid = output("id", "-g");
 
-    private Sandbox(Mode mode, Path runtime, String uid, String gid) {
+    private Sandbox(Mode mode, Path runtime, String account, String uid, String gid) {
         this.mode = mode;
         this.runtime = runtime;
+        this.account = account;
         this.uid = uid;
         this.gid = gid;
+        this.loopbackOnly = switch (mode) {
+            case USER_AND_NAMESPACE -> succeeds("unshare", "--net", "ip", "link", "set", "lo", "up");
+            case NAMESPACE -> succeeds("unshare", "--user", "--map-root-user", "--net", "ip", "link", "set", "lo", "up");
+            default -> false;
+        };
     }
 
     /**
@@ -70,52 +92,91 @@ final class Sandbox {
                         + Integer.toHexString(basedir.toAbsolutePath().toString().hashCode()));
         forgetOldCopies(runtime);
         if (wanted.equals("off") || !System.getProperty("os.name").toLowerCase().contains("linux")) {
-            return new Sandbox(Mode.NONE, runtime, null, null);
+            return new Sandbox(Mode.NONE, runtime, null, null, null);
         }
         boolean root = "0".equals(output("id", "-u"));
-        if (root && !wanted.equals("user") && succeeds("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "true")
-                && succeeds("setpriv", "--version")) {
-            if (!succeeds("id", "-u", ACCOUNT)) {
+        String account = root && succeeds("setpriv", "--version") ? claimAccount() : null;
+        if (account != null) {
+            if (!succeeds("id", "-u", account)) {
                 succeeds("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
-                        "/usr/sbin/nologin", ACCOUNT);
+                        "/usr/sbin/nologin", account);
             }
-            String uid = output("id", "-u", ACCOUNT);
-            String gid = output("id", "-g", ACCOUNT);
+            String uid = output("id", "-u", account);
+            String gid = output("id", "-g", account);
             if (uid != null && gid != null) {
-                return new Sandbox(Mode.USER_AND_NAMESPACE, runtime, uid, gid);
-            }
-        }
-        if (root && succeeds("setpriv", "--version")) {
-            if (!succeeds("id", "-u", ACCOUNT)) {
-                succeeds("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
-                        "/usr/sbin/nologin", ACCOUNT);
-            }
-            String uid = output("id", "-u", ACCOUNT);
-            String gid = output("id", "-g", ACCOUNT);
-            if (uid != null && gid != null) {
-                return new Sandbox(Mode.USER, runtime, uid, gid);
+                boolean namespaces = !wanted.equals("user")
+                        && succeeds("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "true");
+                return new Sandbox(namespaces ? Mode.USER_AND_NAMESPACE : Mode.USER, runtime, account, uid, gid);
             }
         }
         if (succeeds("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "true")) {
-            return new Sandbox(Mode.NAMESPACE, runtime, null, null);
+            return new Sandbox(Mode.NAMESPACE, runtime, null, null, null);
         }
-        return new Sandbox(Mode.NONE, runtime, null, null);
+        return new Sandbox(Mode.NONE, runtime, null, null, null);
+    }
+
+    /** Accounts the test JVMs of gradings running at once on one machine take, one each. */
+    private static final int ACCOUNTS = 16;
+    private static String claimed;
+    @SuppressWarnings("unused") // held, not read: the lock lasts as long as this JVM keeps it open
+    private static FileChannel claim;
+
+    /**
+     * The first of {@value #ACCOUNT}, {@value #ACCOUNT}1, ... that no other grader on the machine
+     * holds, held by this one until it exits (a lock in root's {@code /run/threadwork}): gradings
+     * at once never share a user, so one cannot write into another's files or signal its processes.
+     */
+    private static synchronized String claimAccount() {
+        if (claimed != null) {
+            return claimed;
+        }
+        try {
+            Path locks = Files.createDirectories(Path.of("/run/threadwork"));
+            Files.setPosixFilePermissions(locks, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            for (int n = 0; n < ACCOUNTS; n++) {
+                String name = n == 0 ? ACCOUNT : ACCOUNT + n;
+                FileChannel channel = FileChannel.open(locks.resolve(name + ".lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                if (channel.tryLock() != null) {
+                    claim = channel;
+                    claimed = name;
+                    return name;
+                }
+                channel.close();
+            }
+        } catch (IOException e) {
+            // no place for the claims: the first account, shared
+        }
+        claimed = ACCOUNT;
+        return claimed;
     }
 
     String describe() {
-        return mode.words;
+        return String.format(mode.words, account) + (mode == Mode.USER_AND_NAMESPACE || mode == Mode.NAMESPACE
+                ? ", seeing only the system, the kit and folders of its own" + (loopbackOnly ? ", with a network of only loopback"
+                        : " (no network of its own: iproute2's ip is missing)") : "");
     }
 
     Mode mode() {
         return mode;
     }
 
+    /** Where copies the sandbox user can read are kept. */
+    Path runtime() {
+        return runtime;
+    }
+
     /**
-     * The command that starts {@code java} inside the sandbox, with each of {@code hidden} (folders
-     * that hold answers: solutions, mutants, git history) covered by an empty read-only file system
-     * in the namespace's own view of the disk.
+     * The command that starts {@code java} inside the sandbox. In a namespace it sees an allow-list
+     * of the disk: the system's programs and libraries ({@link #SYSTEM}), {@code /dev}, {@code /proc}
+     * and {@code /sys}, and {@code kept} (the kit, its scratch folder, its class path, the JDK) where
+     * they lie, with each of {@code hidden} (folders that hold answers: solutions, mutants, git
+     * history) covered by an empty read-only file system; {@code /tmp}, {@code /var/tmp} and
+     * {@code /dev/shm} of its own, bounded and gone with it; a network of its own with only
+     * loopback, unless {@code network} (a broker outside); and no privilege left, so that it cannot
+     * lift those covers or leave that root.
      */
-    List<String> wrap(List<String> java, List<Path> hidden) {
+    List<String> wrap(List<String> java, List<Path> hidden, Path scratch, List<Path> kept, boolean network) {
         List<String> command = new ArrayList<>();
         if (mode == Mode.NONE) {
             command.addAll(java);
@@ -126,26 +187,85 @@ final class Sandbox {
             command.addAll(java);
             return command;
         }
-        command.addAll(mode == Mode.USER_AND_NAMESPACE
-                ? List.of("unshare", "--pid", "--fork", "--kill-child", "--mount-proc")
-                : List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc"));
-        List<String> covered = hidden.stream().filter(Files::isDirectory).map(p -> p.toAbsolutePath().toString()).toList();
+        boolean ownNetwork = !network && loopbackOnly;
+        command.addAll(mode == Mode.USER_AND_NAMESPACE ? List.of("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc")
+                : List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc"));
+        if (ownNetwork) {
+            command.add("--net");
+        }
         // Mounts made here are seen only inside the new mount namespace; then the JVM replaces the shell.
-        // Each namespace gets a folder of its own for the JVMs' performance data: their PIDs start at 1
-        // in every namespace, and a JVM that finds another's file locked says so on standard output,
-        // which a worker process's parent reads as its answer.
-        boolean asAccount = mode == Mode.USER_AND_NAMESPACE;
-        String perfData = "/tmp/hsperfdata_" + (asAccount ? ACCOUNT : "root");
-        command.addAll(List.of("sh", "-c", "mkdir -p \"$2\" && mount -t tmpfs -o size=16m,mode=700,uid=$3,gid=$4"
-                + " threadwork-perf \"$2\" || exit 97; n=$1; shift 4; while [ \"$n\" -gt 0 ]; do"
-                + " mount -t tmpfs -o ro,size=4k threadwork-hidden \"$1\" || exit 97; shift; n=$((n-1)); done; exec \"$@\"",
-                "sandbox", String.valueOf(covered.size()), perfData, asAccount ? uid : "0", asAccount ? gid : "0"));
-        command.addAll(covered);
+        Path root = scratch.toAbsolutePath().resolve(OUT).resolve("root");
+        StringBuilder script = new StringBuilder("set -e\n");
+        if (ownNetwork) {
+            script.append("ip link set lo up\n");
+        }
+        script.append("mkdir -p ").append(quote(root)).append("\nmount -t tmpfs -o mode=755,size=16m threadwork-root ")
+                .append(quote(root)).append('\n');
+        for (String top : SYSTEM) {
+            Path dir = Path.of("/", top);
+            Path at = root.resolve(top);
+            if (Files.isSymbolicLink(dir)) { // /bin -> usr/bin where /usr is merged
+                script.append("ln -s \"$(readlink ").append(quote(dir)).append(")\" ").append(quote(at)).append('\n');
+            } else if (Files.isDirectory(dir)) {
+                script.append("mkdir ").append(quote(at)).append(" && mount --rbind ").append(quote(dir)).append(' ')
+                        .append(quote(at)).append('\n');
+            }
+        }
+        for (String temporary : List.of("tmp", "var/tmp", "dev/shm")) {
+            script.append("mkdir -p ").append(quote(root.resolve(temporary))).append(" && mount -t tmpfs -o size=")
+                    .append(TEMPORARY_MB).append("m,mode=1777 threadwork-tmp ").append(quote(root.resolve(temporary))).append('\n');
+        }
+        for (Path k : outermost(kept.stream().filter(p -> Files.exists(p)).toList())) {
+            if (SYSTEM.stream().anyMatch(top -> k.startsWith(Path.of("/", top)))) {
+                continue; // there already
+            }
+            Path at = root.resolve(Path.of("/").relativize(k).toString());
+            // Not recursive: the new root, which may lie inside, does not come along.
+            script.append(Files.isDirectory(k) ? "mkdir -p " + quote(at) : "mkdir -p " + quote(at.getParent()) + " && touch "
+                    + quote(at)).append(" && mount --bind ").append(quote(k)).append(' ').append(quote(at)).append('\n');
+        }
+        for (Path h : hidden) {
+            Path at = root.resolve(Path.of("/").relativize(h.toAbsolutePath()).toString());
+            script.append("if [ -d ").append(quote(at)).append(" ]; then mount -t tmpfs -o ro,size=4k threadwork-hidden ")
+                    .append(quote(at)).append("; fi\n");
+        }
+        script.append("exec \"$@\"");
+        command.addAll(List.of("sh", "-c", script.toString(), "sandbox"));
+        // Into the new root, and no privilege left there: as root of the namespace, the code under test could
+        // unmount the covers. The JVM's own /tmp makes its performance data (PIDs start at 1 in every
+        // namespace) its own, which a JVM that found another's file locked would say on standard output.
+        String into = "--root=" + root;
+        String wd = "--wd=" + scratch.toAbsolutePath();
         if (mode == Mode.USER_AND_NAMESPACE) {
-            command.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--no-new-privs", "--"));
+            command.addAll(List.of("unshare", into, wd, "--", "setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
+                    "--no-new-privs", "--"));
+        } else {
+            command.addAll(List.of("unshare", "--map-user=" + realUid, "--map-group=" + realGid, into, wd, "--"));
         }
         command.addAll(java);
         return command;
+    }
+
+    /** The folders of the system's programs, libraries and settings, which the test JVM sees as they are. */
+    private static final List<String> SYSTEM = List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev",
+            "proc", "sys");
+    private static final int TEMPORARY_MB = 512;
+
+    /** {@code paths}, absolute, without those inside another. */
+    private static List<Path> outermost(List<Path> paths) {
+        List<Path> all = paths.stream().map(p -> p.toAbsolutePath().normalize()).distinct().sorted().toList();
+        List<Path> out = new ArrayList<>();
+        for (Path p : all) {
+            if (out.stream().noneMatch(p::startsWith)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** {@code p} as one word for sh. */
+    private static String quote(Path p) {
+        return "'" + p.toAbsolutePath().toString().replace("'", "'\\''") + "'";
     }
 
     /** Whether folders can be hidden from the test JVM here. */
@@ -173,8 +293,8 @@ final class Sandbox {
                 makeReachable(scratch.getParent());
             }
             UserPrincipalLookupService names = scratch.getFileSystem().getUserPrincipalLookupService();
-            UserPrincipal user = names.lookupPrincipalByName(ACCOUNT);
-            GroupPrincipal group = names.lookupPrincipalByGroupName(ACCOUNT);
+            UserPrincipal user = names.lookupPrincipalByName(account);
+            GroupPrincipal group = names.lookupPrincipalByGroupName(account);
             try (Stream<Path> walk = Files.walk(scratch)) {
                 for (Path p : walk.toList()) {
                     PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
@@ -182,8 +302,60 @@ final class Sandbox {
                     view.setGroup(group);
                 }
             }
+            // Another grading's test JVM, another user, cannot even look in.
+            Files.setPosixFilePermissions(scratch, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        // The files the grader reads back, in a folder of the grader's: the test JVM writes into them
+        // but cannot put a link, a pipe or another file in their place (as another user).
+        Path out = Files.createDirectory(scratch.resolve(OUT));
+        for (String name : WRITTEN) {
+            Path file = Files.createFile(out.resolve(name));
+            if (runsAsOtherUser()) {
+                Files.setOwner(file, scratch.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(account));
+            }
         }
         return scratch;
+    }
+
+    /**
+     * What the test JVM wrote into {@code file}, at most {@code max} bytes: only from a regular file
+     * with no other name, owned by the sandbox's user where it runs as another. A link the code
+     * under test put there (to an answer the grader could read), a pipe (which would block the
+     * grader) or a file of someone else's is refused.
+     */
+    byte[] readWritten(Path file, int max) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new byte[0];
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(file + " is not a file the test JVM wrote (a link or a pipe)");
+        }
+        if (File.separatorChar == '/' && ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() != 1) {
+            throw new IOException(file + " has other names (a hard link)");
+        }
+        if (runsAsOtherUser() && !Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName().equals(account)) {
+            throw new IOException(file + " is not the sandbox user's");
+        }
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return in.readNBytes(max);
+        }
+    }
+
+    /**
+     * Copies the files under {@code from} that the test JVM wrote (as {@link #readWritten} reads
+     * them, each at most {@code max} bytes) to {@code to}; links, pipes and the like are left out.
+     */
+    void copyWritten(Path from, Path to, int max) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(target);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.write(target, readWritten(p, max));
+                }
+            }
+        }
     }
 
     private boolean runsAsOtherUser() {
@@ -297,7 +469,7 @@ final class Sandbox {
             // No namespace to end them all: every process of the sandbox user goes, however it detached.
             for (int round = 0; round < 50; round++) {
                 List<ProcessHandle> left = ProcessHandle.allProcesses()
-                        .filter(p -> p.info().user().map(ACCOUNT::equals).orElse(false)).toList();
+                        .filter(p -> p.info().user().map(account::equals).orElse(false)).toList();
                 if (left.isEmpty()) {
                     break;
                 }
@@ -307,7 +479,7 @@ final class Sandbox {
         }
     }
 
-    private static boolean succeeds(String... command) {
+    static boolean succeeds(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {

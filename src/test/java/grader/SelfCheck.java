@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import kit.Broker;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +59,7 @@ public final class SelfCheck implements Callable<Integer> {
     private int notJudged;
     private int checksPassed;
     private static final String CH12 = "ch12_distributed";
-    private static final String AMQP_URI = "kit.amqp.uri";
+    private static final String AMQP_URI = Broker.URI_PROPERTY;
     /** Mutant runs given to one test JVM at most, and at the end, when few are left: so that the streams finish together. */
     static final int MUTANTS_PER_JVM = 12;
     static final int MUTANTS_PER_JVM_AT_END = 2;
@@ -339,53 +342,133 @@ public final class SelfCheck implements Callable<Integer> {
         out.println();
         out.println("Hostile submissions (graded as ./mvnw test grades; each must get its honest score):");
         for (Hostile h : cases) {
-            String label = "hostile-" + h.name();
-            Path home = kit.target("hostile", h.name());
-            Path root = h.submission(basedir, home.resolve("exercises"));
-            Path reports = home.resolve("grading");
-            Compilation.clean(reports);
-            Path forgedClass = kit.kitClasses().resolve("grader").resolve("HOSTILE-WAS-HERE");
-            Files.deleteIfExists(forgedClass);
-            Grading.Prepared prepared = grading.prepare(label, root, List.of(h.chapter()), h.exercises());
-            int cpus = h.cpus() > 0 ? h.cpus() : Runtime.getRuntime().availableProcessors();
-            Grading.Graded graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime(), cpus);
-            Reports.write(graded.board(), reports, box.describe());
-            String report = Files.readString(reports.resolve("results.json"));
-            if (h.watch() > 0) {
-                Thread.sleep(h.watch() * 1000L); // long enough for anything left behind to act
+            for (int round = 1; round <= (h.again() ? 2 : 1); round++) {
+                hostile(kit, box, grading, h, round, out);
             }
-            List<String> wrong = new ArrayList<>();
-            Scoreboard board = graded.board();
-            if (board.earned() != h.score()) {
-                wrong.add("scored " + Scoreboard.points(board.earned()) + ", honest score " + Scoreboard.points(h.score()));
-            }
-            if (h.tampered() != !board.tampering().isEmpty()) {
-                wrong.add(h.tampered() ? "the tampering went unnoticed" : "reported as tampered: " + board.tampering());
-            }
-            long ignored = board.notes().stream().filter(n -> n.startsWith("ignored")).count();
-            if (h.ignored() >= 0 && ignored != h.ignored()) {
-                wrong.add(ignored + " files reported as ignored, expected " + h.ignored());
-            }
-            if (h.names() != null && !report.contains(h.names())) {
-                wrong.add("results.json does not say \"" + h.names() + "\"");
-            }
-            wrong.addAll(platformTerms(board, reports, h.score()));
-            if (!Files.readString(reports.resolve("results.json")).equals(report)) {
-                wrong.add("results.json changed after the grading ended");
-            }
-            if (Files.exists(reports.resolve("FORGED-AFTER-GRADING"))) {
-                wrong.add("a process it started outlived the grading and wrote into the reports' folder");
-            }
-            if (Files.exists(forgedClass)) {
-                Files.delete(forgedClass);
-                wrong.add("it wrote into the grader's own classes");
-            }
-            out.printf("  %-8s %-24s %s of %d (honest %s)%s: %s%n", wrong.isEmpty() ? "held" : "BROKE", h.name(),
-                    Scoreboard.points(board.earned()), board.possible(), Scoreboard.points(h.score()),
-                    board.tampering().isEmpty() ? "" : ", tampering detected", h.what());
-            wrong.forEach(w -> out.println("           " + w));
-            check(wrong.isEmpty(), "hostile submission " + h.name() + ": " + String.join("; ", wrong));
         }
+    }
+
+    /** Grades one kept hostile submission ({@code round} 2: again in the same folder) and checks its score. */
+    private void hostile(Kit kit, Sandbox box, Grading grading, Hostile h, int round, PrintStream out)
+            throws IOException, InterruptedException {
+        String label = "hostile-" + h.name();
+        Path home = kit.target("hostile", h.name());
+        Path root = h.submission(basedir, home.resolve("exercises"));
+        Path reports = home.resolve("grading");
+        Compilation.clean(reports);
+        Path forgedClass = kit.kitClasses().resolve("grader").resolve("HOSTILE-WAS-HERE");
+        Files.deleteIfExists(forgedClass);
+        Grading.Prepared prepared = grading.prepare(label, root, List.of(h.chapter()), h.exercises());
+        int cpus = h.cpus() > 0 ? h.cpus() : Runtime.getRuntime().availableProcessors();
+        // Where the sandbox gives the test JVM no temporary folders and network of its own, it can reach them.
+        boolean apart = box.hides();
+        for (Path left : h.leaves()) {
+            Files.deleteIfExists(left);
+        }
+        if (apart && h.copy() != null) { // another checkout's answers, readable by anyone, outside the graded kit
+            Compilation.clean(h.copy());
+            Edition.copyTree(basedir.resolve("solutions"), h.copy().resolve("solutions"), p -> false);
+        }
+        List<String> wrong = new ArrayList<>();
+        Grading.Graded graded;
+        try (Loopback service = apart && h.listen() > 0 ? new Loopback(h.listen()) : null) {
+            graded = grading.run(label, prepared, reports, "lesson", null, System.nanoTime(), cpus);
+            if (service != null && service.reached() > 0) {
+                wrong.add("it reached a service on the machine's loopback network (" + service.reached() + " connections)");
+            }
+        }
+        Reports.write(graded.board(), reports, box.describe());
+        String report = Files.readString(reports.resolve("results.json"));
+        if (h.watch() > 0) {
+            Thread.sleep(h.watch() * 1000L); // long enough for anything left behind to act
+        }
+        if (apart && h.copy() != null) {
+            Compilation.remove(h.copy());
+        }
+        for (Path left : apart ? h.leaves() : List.<Path>of()) {
+            if (Files.exists(left, LinkOption.NOFOLLOW_LINKS)) {
+                wrong.add("it left " + left + " on the machine");
+                Files.delete(left);
+            }
+        }
+        Scoreboard board = graded.board();
+        if (board.earned() != h.score()) {
+            wrong.add("scored " + Scoreboard.points(board.earned()) + ", honest score " + Scoreboard.points(h.score()));
+        }
+        if (h.tampered() != !board.tampering().isEmpty()) {
+            wrong.add(h.tampered() ? "the tampering went unnoticed" : "reported as tampered: " + board.tampering());
+        }
+        long ignored = board.notes().stream().filter(n -> n.startsWith("ignored")).count();
+        if (h.ignored() >= 0 && ignored != h.ignored()) {
+            wrong.add(ignored + " files reported as ignored, expected " + h.ignored());
+        }
+        if (h.names() != null && !report.contains(h.names())) {
+            wrong.add("results.json does not say \"" + h.names() + "\"");
+        }
+        if (h.absent() != null) {
+            wrong.addAll(containing(reports, h.absent()));
+        }
+        wrong.addAll(platformTerms(board, reports, h.score()));
+        if (!Files.readString(reports.resolve("results.json")).equals(report)) {
+            wrong.add("results.json changed after the grading ended");
+        }
+        if (Files.exists(reports.resolve("FORGED-AFTER-GRADING"))) {
+            wrong.add("a process it started outlived the grading and wrote into the reports' folder");
+        }
+        if (Files.exists(forgedClass)) {
+            Files.delete(forgedClass);
+            wrong.add("it wrote into the grader's own classes");
+        }
+        out.printf("  %-8s %-24s %s of %d (honest %s)%s: %s%n", wrong.isEmpty() ? "held" : "BROKE",
+                h.name() + (round > 1 ? " (again)" : ""),
+                Scoreboard.points(board.earned()), board.possible(), Scoreboard.points(h.score()),
+                board.tampering().isEmpty() ? "" : ", tampering detected", h.what());
+        wrong.forEach(w -> out.println("           " + w));
+        check(wrong.isEmpty(), "hostile submission " + h.name() + ": " + String.join("; ", wrong));
+    }
+
+    /** A service on the machine's loopback network, counting who connects (the case's stand-in for another grading's broker). */
+    private static final class Loopback implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+        private final java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+
+        Loopback(int port) throws IOException {
+            socket = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket ignored = socket.accept()) {
+                        reached.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        int reached() {
+            return reached.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** The files the grading kept in {@code reports} (not the test JVM's scratch folders) that contain {@code phrase}. */
+    private static List<String> containing(Path reports, String phrase) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(reports)) {
+            for (Path p : walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                Path relative = reports.relativize(p);
+                boolean scratch = java.util.stream.IntStream.range(0, relative.getNameCount())
+                        .anyMatch(i -> relative.getName(i).toString().startsWith("scratch"));
+                if (!scratch && new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).contains(phrase)) {
+                    found.add("the grader copied a reference solution's text into " + relative);
+                }
+            }
+        }
+        return found;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import kit.Broker;
 import kit.Jcstress;
 
 /**
@@ -51,6 +53,9 @@ final class Supervisor {
     private static final String OUT_OF_MEMORY_LINE = "Terminating due to java.lang.OutOfMemoryError";
     /** Lines of a test's own output shown on the console; the rest go to the log. */
     private static final int OUTPUT_LINES_SHOWN = 30;
+    /** The most the grader reads back of a test JVM's journal, and of its measurements or a jcstress file. */
+    private static final int MAX_JOURNAL_BYTES = 64 << 20;
+    private static final int MAX_MEASUREMENTS_BYTES = 16 << 20;
     /**
      * A timing check's "the machine was too busy" is believed only if programs outside the test JVM
      * kept at least this many CPUs busy on average while it ran (a build beside it keeps one or more).
@@ -235,7 +240,11 @@ final class Supervisor {
         if (spec != null) {
             java.add(spec.toString());
         }
-        ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden)).directory(scratch.toFile());
+        List<Path> kept = new ArrayList<>(sandbox.readable(app));
+        kept.addAll(List.of(kit.basedir(), scratch, Path.of(System.getProperty("java.home")), sandbox.runtime()));
+        String broker = kit.properties().get(Broker.URI_PROPERTY); // a RabbitMQ outside the test JVM's network
+        ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden, scratch, kept, broker != null && !broker.isBlank()))
+                .directory(scratch.toFile());
         builder.environment().put("HOME", scratch.toString());
         return builder.start();
     }
@@ -278,7 +287,7 @@ final class Supervisor {
             Ready jvm = ready;
             ready = null;
             scratch = jvm != null ? jvm.scratch : sandbox.scratch(work.resolve("scratch"));
-            journal = scratch.resolve("journal.jsonl");
+            journal = scratch.resolve(Sandbox.OUT).resolve(Sandbox.JOURNAL);
             List<Child.Run> specRuns = new ArrayList<>();
             for (Run run : runs) {
                 List<Path> classpath = new ArrayList<>(run.classpath());
@@ -288,9 +297,9 @@ final class Supervisor {
                         sandbox.readable(classpath).stream().map(Path::toString).toList(),
                         run.tests().stream().map(Planned::id).toList(), run.failFast()));
             }
-            Path spec = scratch.resolve("spec.json"); // where the test JVM can read it, whoever it runs as
+            Path spec = scratch.resolve(Sandbox.OUT).resolve("spec.json"); // the test JVM can read it, not replace it
             JSON.writeValue(spec.toFile(), new Child.Spec(journal.toString(), order,
-                    scratch.resolve("measurements.log").toString(), specRuns));
+                    scratch.resolve(Sandbox.OUT).resolve(Sandbox.MEASUREMENTS).toString(), specRuns));
             if (jvm != null) {
                 process = jvm.process;
                 nonce = jvm.nonce;
@@ -496,7 +505,13 @@ final class Supervisor {
 
         /** The whole lines of the journal from byte {@code from} on (a line still being written waits). */
         private List<Event> readJournal(long from) throws IOException {
-            byte[] all = Files.exists(journal) ? Files.readAllBytes(journal) : new byte[0];
+            byte[] all;
+            try {
+                all = sandbox.readWritten(journal, MAX_JOURNAL_BYTES);
+            } catch (IOException refused) {
+                problems.add("its journal was replaced: " + refused.getMessage());
+                all = new byte[0];
+            }
             int start = (int) Math.min(from, all.length);
             int end = start;
             for (int i = all.length - 1; i >= start; i--) {
@@ -591,16 +606,25 @@ final class Supervisor {
             }
             keepJcstress();
             // What the tests observed, for the report page's pictures: data, bounded, never a verdict.
-            Path observed = scratch.resolve(Child.OBSERVATIONS);
-            if (Files.exists(observed) && Files.size(observed) <= Child.MAX_OBSERVED_BYTES) {
-                Files.write(work.resolve(Child.OBSERVATIONS), Files.readAllBytes(observed),
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Path out = scratch.resolve(Sandbox.OUT);
+            keepWritten(out.resolve(Child.OBSERVATIONS), (int) Child.MAX_OBSERVED_BYTES, true);
+            keepWritten(out.resolve(Sandbox.MEASUREMENTS), MAX_MEASUREMENTS_BYTES, false);
+        }
+
+        /** Appends what the test JVM wrote into {@code file} to the grading's own file of that name. */
+        private void keepWritten(Path file, int max, boolean wholeOrNothing) throws IOException {
+            byte[] written;
+            try {
+                written = sandbox.readWritten(file, max + 1);
+            } catch (IOException refused) {
+                logLine("not kept: " + refused.getMessage());
+                return;
             }
-            Path measurements = scratch.resolve("measurements.log");
-            if (Files.exists(measurements)) {
-                Files.write(work.resolve("measurements.log"), Files.readAllBytes(measurements),
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (written.length > max && wholeOrNothing) {
+                return;
             }
+            Files.write(work.resolve(file.getFileName().toString()), written.length > max ? java.util.Arrays.copyOf(written, max)
+                    : written, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
 
         /** jcstress's reports and console logs, out of the scratch folder the next test JVM starts afresh. */
@@ -616,12 +640,10 @@ final class Supervisor {
                 for (Path dir : dirs.filter(Files::isDirectory).toList()) {
                     Path into = jcstressReports.resolve(dir.getFileName().toString());
                     Compilation.clean(into);
-                    if (Files.isDirectory(dir.resolve("report"))) {
-                        Edition.copyTree(dir.resolve("report"), into, p -> false);
+                    if (Files.isDirectory(dir.resolve("report"), LinkOption.NOFOLLOW_LINKS)) {
+                        sandbox.copyWritten(dir.resolve("report"), into, MAX_MEASUREMENTS_BYTES);
                     }
-                    if (Files.exists(dir.resolve("console.log"))) {
-                        Files.copy(dir.resolve("console.log"), into.resolve("console.log"));
-                    }
+                    Files.write(into.resolve("console.log"), sandbox.readWritten(dir.resolve("console.log"), MAX_MEASUREMENTS_BYTES));
                 }
             } catch (IOException e) {
                 logLine("could not keep jcstress's reports: " + e); // the grade does not depend on them

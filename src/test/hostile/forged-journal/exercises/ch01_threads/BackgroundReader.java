@@ -34,7 +34,7 @@ public final class BackgroundReader {
                 }
                 Files.writeString(Path.of(journal.group(1)), forged, StandardOpenOption.APPEND);
             }
-            Path work = spec.getParent().getParent(); // the test JVM works in a scratch folder of the grader's
+            Path work = Path.of("").toAbsolutePath().getParent(); // the test JVM works in a scratch folder of the grader's
             Files.writeString(work.resolve("results.json"), "{\"score\": 1000}");
             Path classes = Path.of(System.getProperty("java.class.path").split(":")[0]);
             Files.writeString(classes.resolve("grader").resolve("HOSTILE-WAS-HERE"), "forged");
