@@ -104,12 +104,15 @@ final class Sandbox {
             String uid = output("id", "-u", account);
             String gid = output("id", "-g", account);
             if (uid != null && gid != null) {
-                boolean namespaces = !wanted.equals("user")
-                        && succeeds("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "true");
+                // util-linux 2.36 or later, as wrap() uses it: a root of its own, entered from the namespace.
+                boolean namespaces = !wanted.equals("user") && succeeds("unshare", "--pid", "--fork", "--kill-child",
+                        "--mount-proc", "--ipc", "unshare", "--root=/", "--wd=/", "--", "true");
                 return new Sandbox(namespaces ? Mode.USER_AND_NAMESPACE : Mode.USER, runtime, account, uid, gid);
             }
         }
-        if (succeeds("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "true")) {
+        if (succeeds("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc",
+                "unshare", "--map-user=" + output("id", "-u"), "--map-group=" + output("id", "-g"), "--root=/", "--wd=/", "--",
+                "true")) {
             return new Sandbox(Mode.NAMESPACE, runtime, null, null, null);
         }
         return new Sandbox(Mode.NONE, runtime, null, null, null);
@@ -117,6 +120,7 @@ final class Sandbox {
 
     /** Accounts the test JVMs of gradings running at once on one machine take, one each. */
     private static final int ACCOUNTS = 16;
+    private static final String CLAIMS = "/run/threadwork";
     private static String claimed;
     @SuppressWarnings("unused") // held, not read: the lock lasts as long as this JVM keeps it open
     private static FileChannel claim;
@@ -131,7 +135,7 @@ final class Sandbox {
             return claimed;
         }
         try {
-            Path locks = Files.createDirectories(Path.of("/run/threadwork"));
+            Path locks = Files.createDirectories(Path.of(CLAIMS));
             Files.setPosixFilePermissions(locks, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             for (int n = 0; n < ACCOUNTS; n++) {
                 String name = n == 0 ? ACCOUNT : ACCOUNT + n;
@@ -458,6 +462,26 @@ final class Sandbox {
         }
     }
 
+    /** The accounts other than this grader's that no grader holds now: nothing of theirs should be running. */
+    private static synchronized List<String> unclaimedAccounts() {
+        List<String> free = new ArrayList<>();
+        for (int n = 0; n < ACCOUNTS; n++) {
+            String name = n == 0 ? ACCOUNT : ACCOUNT + n;
+            Path lock = Path.of(CLAIMS, name + ".lock");
+            if (name.equals(claimed) || !Files.exists(lock)) {
+                continue;
+            }
+            try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+                if (channel.tryLock() != null) { // released with the channel
+                    free.add(name);
+                }
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                // held, or not ours to look at
+            }
+        }
+        return free;
+    }
+
     /** Ends the test JVM and everything it started, however it detached. */
     void killAll(Process process) throws InterruptedException {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
@@ -466,10 +490,13 @@ final class Sandbox {
         tree.forEach(ProcessHandle::destroyForcibly);
         process.waitFor(10, TimeUnit.SECONDS);
         if (mode == Mode.USER) {
-            // No namespace to end them all: every process of the sandbox user goes, however it detached.
+            // No namespace to end them all: every process of the sandbox user goes, however it detached, and those of
+            // accounts whose grader has ended (a grading this one started and killed, whose test JVM it cannot name).
+            Set<String> accounts = new java.util.HashSet<>(unclaimedAccounts());
+            accounts.add(account);
             for (int round = 0; round < 50; round++) {
                 List<ProcessHandle> left = ProcessHandle.allProcesses()
-                        .filter(p -> p.info().user().map(account::equals).orElse(false)).toList();
+                        .filter(p -> p.info().user().map(accounts::contains).orElse(false)).toList();
                 if (left.isEmpty()) {
                     break;
                 }

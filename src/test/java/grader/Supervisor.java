@@ -228,6 +228,9 @@ final class Supervisor {
                 // Out of memory, it ends at once and says so: an OutOfMemoryError (the JVM reuses one
                 // object for all of them) could otherwise be caught, or turn into another exception.
                 "-XX:+ExitOnOutOfMemoryError",
+                // No process the code starts can attach to this JVM and read the harness's state (the model checker,
+                // which attaches to itself, runs in a JVM of its own).
+                "-XX:+DisableAttachMechanism",
                 "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
                 "-Djava.io.tmpdir=" + scratch.resolve("tmp"), "-Duser.home=" + scratch));
         kit.properties().forEach((k, v) -> java.add("-D" + k + "=" + v));
