@@ -67,10 +67,12 @@ if [ -z "$jdk" ]; then
     "or install one in /opt/java/openjdk before setup.sh runs." >&2
   exit 1
 fi
-# The sandbox of the test JVM: setpriv and unshare (util-linux); the outer time limit: timeout (coreutils).
+# The sandbox of the test JVM: setpriv and unshare (util-linux), ip for its network of only loopback
+# (iproute2; minimal images lack it); the outer time limit: timeout (coreutils).
 for tool in setpriv unshare timeout; do
   command -v "$tool" >/dev/null || { apt_install util-linux coreutils; break; }
 done
+command -v ip >/dev/null || apt_install iproute2 || echo "setup.sh: no iproute2: the test JVM will share the machine's network"
 export JAVA_HOME=$jdk PATH=$jdk/bin:$PATH
 echo "setup.sh: JDK $jdk"
 
