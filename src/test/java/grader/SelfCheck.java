@@ -197,6 +197,9 @@ public final class SelfCheck implements Callable<Integer> {
                     gaps.addAll(found);
                 }
                 phases.put("packaging", (System.nanoTime() - began) / 1e9);
+                began = System.nanoTime();
+                images(kit, told);
+                phases.put("platform images", (System.nanoTime() - began) / 1e9);
             }
             return null;
         });
@@ -425,6 +428,37 @@ public final class SelfCheck implements Callable<Integer> {
                 board.tampering().isEmpty() ? "" : ", tampering detected", h.what());
         wrong.forEach(w -> out.println("           " + w));
         check(wrong.isEmpty(), "hostile submission " + h.name() + ": " + String.join("; ", wrong));
+    }
+
+    /**
+     * The platform images: scripts/image-check runs the graders' setup.sh in minimal Debian 12 and 13
+     * chroots with no JDK and grades a chapter's solutions there, which must get full points. Only as
+     * root on Debian; where the chroots cannot be made (no Debian mirror), not checked here.
+     */
+    private void images(Kit kit, PrintStream out) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(Path.of("/etc/debian_version")) || !"root".equals(System.getProperty("user.name"))) {
+            notCheckedHere.add("the platform images (scripts/image-check): it needs root on Debian");
+            return;
+        }
+        Path log = kit.target("image-check.log");
+        Process check = new ProcessBuilder("bash", basedir.resolve("scripts/image-check").toString()).directory(basedir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ended = check.waitFor(20, java.util.concurrent.TimeUnit.MINUTES);
+        if (!ended) {
+            check.descendants().forEach(ProcessHandle::destroyForcibly);
+            check.destroyForcibly();
+        }
+        String text = Files.readString(log);
+        List<String> told = text.lines().filter(l -> l.startsWith("image-check:")).toList();
+        out.println();
+        out.println("Platform images (scripts/image-check, log " + basedir.relativize(log) + "):");
+        told.forEach(l -> out.println("  " + l));
+        if (ended && check.exitValue() != 0 && (text.contains("image-check: debootstrap") || !text.contains("setup.sh"))) {
+            notCheckedHere.add("the platform images (scripts/image-check): the chroots could not be made here, see " + log);
+            return;
+        }
+        check(ended && check.exitValue() == 0, "scripts/image-check " + (ended ? "failed" : "did not finish in 20 min") + ": "
+                + String.join("; ", told) + " (log: " + log + ")");
     }
 
     /** A service on the machine's loopback network, counting who connects (the case's stand-in for another grading's broker). */
