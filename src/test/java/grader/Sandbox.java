@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,9 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -136,7 +139,7 @@ final class Sandbox {
         }
         try {
             Path locks = Files.createDirectories(Path.of(CLAIMS));
-            Files.setPosixFilePermissions(locks, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
             for (int n = 0; n < ACCOUNTS; n++) {
                 String name = n == 0 ? ACCOUNT : ACCOUNT + n;
                 FileChannel channel = FileChannel.open(locks.resolve(name + ".lock"), StandardOpenOption.CREATE,
@@ -307,7 +310,7 @@ final class Sandbox {
                 }
             }
             // Another grading's test JVM, another user, cannot even look in.
-            Files.setPosixFilePermissions(scratch, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx------"));
         }
         // The files the grader reads back, in a folder of the grader's: the test JVM writes into them
         // but cannot put a link, a pipe or another file in their place (as another user).
@@ -475,7 +478,7 @@ final class Sandbox {
                 if (channel.tryLock() != null) { // released with the channel
                     free.add(name);
                 }
-            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            } catch (IOException | OverlappingFileLockException e) {
                 // held, or not ours to look at
             }
         }
@@ -492,7 +495,7 @@ final class Sandbox {
         if (mode == Mode.USER) {
             // No namespace to end them all: every process of the sandbox user goes, however it detached, and those of
             // accounts whose grader has ended (a grading this one started and killed, whose test JVM it cannot name).
-            Set<String> accounts = new java.util.HashSet<>(unclaimedAccounts());
+            Set<String> accounts = new HashSet<>(unclaimedAccounts());
             accounts.add(account);
             for (int round = 0; round < 50; round++) {
                 List<ProcessHandle> left = ProcessHandle.allProcesses()

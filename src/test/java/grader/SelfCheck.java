@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import kit.Broker;
 import picocli.CommandLine;
@@ -443,7 +448,7 @@ public final class SelfCheck implements Callable<Integer> {
         Path log = kit.target("image-check.log");
         Process check = new ProcessBuilder("bash", basedir.resolve("scripts/image-check").toString()).directory(basedir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = check.waitFor(20, java.util.concurrent.TimeUnit.MINUTES);
+        boolean ended = check.waitFor(20, TimeUnit.MINUTES);
         if (!ended) {
             check.descendants().forEach(ProcessHandle::destroyForcibly);
             check.destroyForcibly();
@@ -463,14 +468,14 @@ public final class SelfCheck implements Callable<Integer> {
 
     /** A service on the machine's loopback network, counting who connects (the case's stand-in for another grading's broker). */
     private static final class Loopback implements AutoCloseable {
-        private final java.net.ServerSocket socket;
-        private final java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+        private final ServerSocket socket;
+        private final AtomicInteger reached = new AtomicInteger();
 
         Loopback(int port) throws IOException {
-            socket = new java.net.ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress());
+            socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
             Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
-                    try (java.net.Socket ignored = socket.accept()) {
+                    try (Socket ignored = socket.accept()) {
                         reached.incrementAndGet();
                     } catch (IOException closed) {
                         return;

@@ -239,11 +239,12 @@ final class Supervisor {
             java.add("-D" + Jcstress.REPORTS_PROPERTY + "=" + (shown.startsWith(kit.basedir().toAbsolutePath())
                     ? kit.basedir().toAbsolutePath().relativize(shown) : shown));
         }
-        java.addAll(List.of("-cp", Kit.join(sandbox.readable(app)), Child.class.getName()));
+        List<Path> classpath = sandbox.readable(app);
+        java.addAll(List.of("-cp", Kit.join(classpath), Child.class.getName()));
         if (spec != null) {
             java.add(spec.toString());
         }
-        List<Path> kept = new ArrayList<>(sandbox.readable(app));
+        List<Path> kept = new ArrayList<>(classpath);
         kept.addAll(List.of(kit.basedir(), scratch, Path.of(System.getProperty("java.home")), sandbox.runtime()));
         String broker = kit.properties().get(Broker.URI_PROPERTY); // a RabbitMQ outside the test JVM's network
         ProcessBuilder builder = new ProcessBuilder(sandbox.wrap(java, hidden, scratch, kept, broker != null && !broker.isBlank()))
