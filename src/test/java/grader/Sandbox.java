@@ -63,13 +63,11 @@ final class Sandbox {
     private final Path runtime;
     /** The unprivileged user the test JVMs run as (as root), one no other grader on the machine is using. */
     private final String account;
+    /** Who the test JVM runs as: the sandbox's account (as root), or the grader's own user (in a user namespace). */
     private final String uid;
     private final String gid;
     /** Whether a namespace can have a network of its own with loopback up (iproute2's ip is there). */
     private final boolean loopbackOnly;
-    /** Who the grader is, outside its user namespace (without root). */
-    private final String realUid = output("id", "-u");
-    private final String realGid = output("id", "-g");
 
     private Sandbox(Mode mode, Path runtime, String account, String uid, String gid) {
         this.mode = mode;
@@ -97,7 +95,9 @@ final class Sandbox {
         if (wanted.equals("off") || !System.getProperty("os.name").toLowerCase().contains("linux")) {
             return new Sandbox(Mode.NONE, runtime, null, null, null);
         }
-        boolean root = "0".equals(output("id", "-u"));
+        String me = output("id", "-u");
+        String myGroup = output("id", "-g");
+        boolean root = "0".equals(me);
         String account = root && succeeds("setpriv", "--version") ? claimAccount() : null;
         if (account != null) {
             if (!succeeds("id", "-u", account)) {
@@ -114,9 +114,8 @@ final class Sandbox {
             }
         }
         if (succeeds("unshare", "--user", "--map-root-user", "--pid", "--fork", "--kill-child", "--mount-proc", "--ipc",
-                "unshare", "--map-user=" + output("id", "-u"), "--map-group=" + output("id", "-g"), "--root=/", "--wd=/", "--",
-                "true")) {
-            return new Sandbox(Mode.NAMESPACE, runtime, null, null, null);
+                "unshare", "--map-user=" + me, "--map-group=" + myGroup, "--root=/", "--wd=/", "--", "true")) {
+            return new Sandbox(Mode.NAMESPACE, runtime, null, me, myGroup);
         }
         return new Sandbox(Mode.NONE, runtime, null, null, null);
     }
@@ -133,6 +132,10 @@ final class Sandbox {
      * holds, held by this one until it exits (a lock in root's {@code /run/threadwork}): gradings
      * at once never share a user, so one cannot write into another's files or signal its processes.
      */
+    private static String accountName(int n) {
+        return n == 0 ? ACCOUNT : ACCOUNT + n;
+    }
+
     private static synchronized String claimAccount() {
         if (claimed != null) {
             return claimed;
@@ -141,7 +144,7 @@ final class Sandbox {
             Path locks = Files.createDirectories(Path.of(CLAIMS));
             Files.setPosixFilePermissions(locks, PosixFilePermissions.fromString("rwx------"));
             for (int n = 0; n < ACCOUNTS; n++) {
-                String name = n == 0 ? ACCOUNT : ACCOUNT + n;
+                String name = accountName(n);
                 FileChannel channel = FileChannel.open(locks.resolve(name + ".lock"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE);
                 if (channel.tryLock() != null) {
@@ -247,7 +250,7 @@ final class Sandbox {
             command.addAll(List.of("unshare", into, wd, "--", "setpriv", "--reuid=" + uid, "--regid=" + gid, "--clear-groups",
                     "--no-new-privs", "--"));
         } else {
-            command.addAll(List.of("unshare", "--map-user=" + realUid, "--map-group=" + realGid, into, wd, "--"));
+            command.addAll(List.of("unshare", "--map-user=" + uid, "--map-group=" + gid, into, wd, "--"));
         }
         command.addAll(java);
         return command;
@@ -295,12 +298,13 @@ final class Sandbox {
                 + Integer.toHexString(dir.toAbsolutePath().toString().hashCode())) : dir;
         Compilation.clean(scratch);
         Files.createDirectories(scratch.resolve("tmp"));
+        UserPrincipal user = null;
         if (runsAsOtherUser()) {
             if (!scratch.equals(dir)) {
                 makeReachable(scratch.getParent());
             }
             UserPrincipalLookupService names = scratch.getFileSystem().getUserPrincipalLookupService();
-            UserPrincipal user = names.lookupPrincipalByName(account);
+            user = names.lookupPrincipalByName(account);
             GroupPrincipal group = names.lookupPrincipalByGroupName(account);
             try (Stream<Path> walk = Files.walk(scratch)) {
                 for (Path p : walk.toList()) {
@@ -317,8 +321,8 @@ final class Sandbox {
         Path out = Files.createDirectory(scratch.resolve(OUT));
         for (String name : WRITTEN) {
             Path file = Files.createFile(out.resolve(name));
-            if (runsAsOtherUser()) {
-                Files.setOwner(file, scratch.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(account));
+            if (user != null) {
+                Files.setOwner(file, user);
             }
         }
         return scratch;
@@ -469,7 +473,7 @@ final class Sandbox {
     private static synchronized List<String> unclaimedAccounts() {
         List<String> free = new ArrayList<>();
         for (int n = 0; n < ACCOUNTS; n++) {
-            String name = n == 0 ? ACCOUNT : ACCOUNT + n;
+            String name = accountName(n);
             Path lock = Path.of(CLAIMS, name + ".lock");
             if (name.equals(claimed) || !Files.exists(lock)) {
                 continue;

@@ -647,7 +647,9 @@ final class Supervisor {
                     if (Files.isDirectory(dir.resolve("report"), LinkOption.NOFOLLOW_LINKS)) {
                         sandbox.copyWritten(dir.resolve("report"), into, MAX_MEASUREMENTS_BYTES);
                     }
-                    Files.write(into.resolve("console.log"), sandbox.readWritten(dir.resolve("console.log"), MAX_MEASUREMENTS_BYTES));
+                    if (Files.exists(dir.resolve("console.log"), LinkOption.NOFOLLOW_LINKS)) {
+                        Files.write(into.resolve("console.log"), sandbox.readWritten(dir.resolve("console.log"), MAX_MEASUREMENTS_BYTES));
+                    }
                 }
             } catch (IOException e) {
                 logLine("could not keep jcstress's reports: " + e); // the grade does not depend on them
