@@ -103,15 +103,20 @@ final class RabbitMq implements AutoCloseable {
 
     /** Closes the script's standard input: it stops the node and removes its files. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         try {
             process.getOutputStream().close();
         } catch (IOException gone) {
             // ended already
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly(); // the self-check is being stopped: the node goes with it
+            Thread.currentThread().interrupt();
         }
     }
 }

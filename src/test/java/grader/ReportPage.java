@@ -343,7 +343,7 @@ final class ReportPage {
         }
         List<String> names = new ArrayList<>();
         List<List<double[]>> lanes = new ArrayList<>();
-        o.path("workers").fields().forEachRemaining(e -> {
+        o.path("workers").properties().forEach(e -> {
             if (lanes.size() < 8) {
                 names.add(e.getKey());
                 List<double[]> spans = new ArrayList<>();

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -475,7 +474,8 @@ public final class SelfCheck implements Callable<Integer> {
             socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
             Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
-                    try (Socket ignored = socket.accept()) {
+                    try {
+                        socket.accept().close();
                         reached.incrementAndGet();
                     } catch (IOException closed) {
                         return;

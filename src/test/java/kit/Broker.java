@@ -62,7 +62,7 @@ public final class Broker implements BeforeAllCallback, AfterAllCallback {
             uri = URI.create(given.strip());
         } else {
             // The root store lives as long as the run: one embedded broker for every class.
-            uri = context.getRoot().getStore(NS).getOrComputeIfAbsent(Embedded.class, k -> Embedded.start(), Embedded.class).uri();
+            uri = context.getRoot().getStore(NS).computeIfAbsent(Embedded.class, k -> Embedded.start(), Embedded.class).uri();
         }
         try {
             connection = factory(uri).newConnection("threadwork tests");
