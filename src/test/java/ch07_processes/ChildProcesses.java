@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * Watches the child processes of this JVM while an exercise runs: which were started, when the test
@@ -46,6 +48,8 @@ final class ChildProcesses implements AutoCloseable {
         }
     }
 
+    /** The test JVM's children before this watch began (a broker an earlier chapter's tests started): none is the code's. */
+    private final Set<ProcessHandle> before = ProcessHandle.current().children().collect(Collectors.toSet());
     private final Map<Long, ProcessHandle> handles = new ConcurrentHashMap<>();
     private final Map<Long, Long> seen = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Long>> ended = new ConcurrentHashMap<>();
@@ -85,7 +89,7 @@ final class ChildProcesses implements AutoCloseable {
     }
 
     private void look() {
-        ProcessHandle.current().children().forEach(child -> {
+        ProcessHandle.current().children().filter(child -> !before.contains(child)).forEach(child -> {
             if (handles.putIfAbsent(child.pid(), child) == null) {
                 seen.put(child.pid(), System.nanoTime());
                 ended.put(child.pid(), child.onExit().thenApply(gone -> System.nanoTime()));
