@@ -127,15 +127,16 @@ final class Sandbox {
     @SuppressWarnings("unused") // held, not read: the lock lasts as long as this JVM keeps it open
     private static FileChannel claim;
 
+    /** Account number {@code n}: {@value #ACCOUNT}, {@value #ACCOUNT}1, {@value #ACCOUNT}2, ... */
+    private static String accountName(int n) {
+        return n == 0 ? ACCOUNT : ACCOUNT + n;
+    }
+
     /**
      * The first of {@value #ACCOUNT}, {@value #ACCOUNT}1, ... that no other grader on the machine
      * holds, held by this one until it exits (a lock in root's {@code /run/threadwork}): gradings
      * at once never share a user, so one cannot write into another's files or signal its processes.
      */
-    private static String accountName(int n) {
-        return n == 0 ? ACCOUNT : ACCOUNT + n;
-    }
-
     private static synchronized String claimAccount() {
         if (claimed != null) {
             return claimed;
